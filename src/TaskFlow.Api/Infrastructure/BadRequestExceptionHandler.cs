@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace TaskFlow.Api.Infrastructure;
+
+/// <summary>
+/// Turns request-binding failures (malformed JSON, a number where a string belongs, a body over the limit)
+/// into a 4xx problem that names the field, instead of a bare status code.
+/// </summary>
+internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+            return false;
+
+        var status = badRequest.StatusCode;
+        var problem = new ProblemDetails { Status = status, Detail = badRequest.Message };
+        if (badRequest.InnerException is JsonException json)
+        {
+            var field = FieldFromJsonPath(json.Path);
+            problem = new ValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [field] = [json.Path is null or "$" ? "The body is not valid JSON." : "Has the wrong JSON type or is malformed."],
+            })
+            {
+                Status = status,
+                Detail = "The request body could not be read as JSON.",
+            };
+        }
+        else if (status == StatusCodes.Status413PayloadTooLarge)
+        {
+            problem.Detail = $"The request body may be at most {HttpExtensions.MaxRequestBodyBytes / 1024} KB.";
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    /// <summary>"$.due.timeZone" → "due.timeZone"; "$.tags[2]" → "tags[2]"; the root → "body".</summary>
+    internal static string FieldFromJsonPath(string? path) =>
+        path is null or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+}

@@ -1,0 +1,30 @@
+using Scalar.AspNetCore;
+using TaskFlow.Api.Accounts;
+using TaskFlow.Api.Infrastructure;
+using TaskFlow.Api.Tasks;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Services
+builder.AddTaskFlowData();
+builder.AddTaskFlowHttp();
+builder.AddTaskFlowAuth();
+
+var app = builder.Build();
+
+// Pipeline: problem details first so every failure below speaks RFC 9457
+app.UseTaskFlowHttp();
+
+// Endpoints
+app.MapTaskFlowHealth();
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapAccounts();
+app.MapTasks();
+
+app.Run();
+
+/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaskFlow.Api.Infrastructure;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Tasks;
+
+namespace TaskFlow.Api.Tasks;
+
+public static class CreateTask
+{
+    public static async Task<Results<Created<TaskResponse>, ValidationProblem>> Handle(
+        TaskRequest request, ClaimsPrincipal principal, TaskFlowDbContext db, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken)
+    {
+        var ownerId = principal.GetUserId();
+        var errors = new Dictionary<string, string[]>();
+        var draft = TaskDraft.Parse(request, await db.OwnerTimeZoneAsync(ownerId, cancellationToken), errors);
+        if (draft is null)
+            return TypedResults.ValidationProblem(errors);
+
+        var now = clock.GetUtcNow();
+        var task = new TaskItem
+        {
+            Id = Guid.CreateVersion7(now),
+            OwnerId = ownerId,
+            Title = draft.Title,
+            Status = TaskItemStatus.Open,
+            Version = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        draft.ApplyTo(task);
+        db.Tasks.Add(task);
+        await db.SaveChangesAsync(cancellationToken);
+
+        response.Headers.ETag = TaskVersion.ETag(task.Version);
+        return TypedResults.Created($"/api/v1/tasks/{task.Id}", TaskResponse.From(task, now));
+    }
+}

@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Api.Infrastructure;
+using TaskFlow.Components.Data;
+
+namespace TaskFlow.Api.Tasks;
+
+public static class DeleteTask
+{
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Handle(
+        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!TaskVersion.TryReadExpected(request, bodyVersion: null, out var expected))
+            return TaskVersion.UnreadableIfMatch();
+
+        var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
+        if (task is null)
+            return TypedResults.NotFound();
+        if (expected is { } stated && stated != task.Version)
+            return TaskVersion.Stale(task.Version);
+
+        db.Tasks.Remove(task);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Changed or deleted between our read and our delete.
+            var current = await db.Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).SingleOrDefaultAsync(cancellationToken);
+            return current is { } version ? TaskVersion.Stale(version) : TypedResults.NotFound();
+        }
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Tasks;
+
+namespace TaskFlow.Api.Tasks;
+
+internal static class TaskQueries
+{
+    /// <summary>Another user's task is indistinguishable from a missing one: both come back null.</summary>
+    public static Task<TaskItem?> FindOwnedAsync(this TaskFlowDbContext db, Guid id, Guid ownerId, CancellationToken cancellationToken) =>
+        db.Tasks.SingleOrDefaultAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken);
+
+    public static async Task<string> OwnerTimeZoneAsync(this TaskFlowDbContext db, Guid ownerId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == ownerId).Select(u => u.TimeZone).SingleOrDefaultAsync(cancellationToken)
+        ?? TimeZones.Default;
+}

@@ -1,0 +1,40 @@
+using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Tasks;
+
+namespace TaskFlow.Api.Tasks;
+
+public sealed record TaskResponse(
+    Guid Id,
+    string Title,
+    string? Description,
+    TaskPriority Priority,
+    IReadOnlyList<string> Tags,
+    TaskItemStatus Status,
+    DueResponse? Due,
+    bool Overdue,
+    IReadOnlyList<string> Reminders,
+    string? Recurrence,
+    int Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt)
+{
+    public static TaskResponse From(TaskItem task, DateTimeOffset now) => new(
+        task.Id,
+        task.Title,
+        task.Description,
+        task.Priority,
+        task.Tags,
+        task.Status,
+        task.Due is { } due ? new DueResponse(due.DateTimeText, due.DateText, due.TimeZone, due.AllDay, due.At) : null,
+        task.Status == TaskItemStatus.Open && task.DueAt < now,
+        task.ReminderOffsets.Select(ReminderOffsets.Format).ToList(),
+        task.Recurrence,
+        task.Version,
+        task.CreatedAt,
+        task.UpdatedAt,
+        task.CompletedAt);
+}
+
+/// <param name="At">The instant the task falls due; for an all-day task, the end of its day in its zone.</param>
+public sealed record DueResponse(string? DateTime, string? Date, string TimeZone, bool AllDay, DateTimeOffset At);

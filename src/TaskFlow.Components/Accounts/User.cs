@@ -1,0 +1,16 @@
+namespace TaskFlow.Components.Accounts;
+
+public sealed class User
+{
+    public Guid Id { get; init; }
+    public required string Email { get; set; }
+    public required string NormalizedEmail { get; set; }
+    public required string PasswordHash { get; set; }
+
+    /// <summary>IANA zone used when a task's due date names none.</summary>
+    public required string TimeZone { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace TaskFlow.Components.Data;
+
+public static class DataExtensions
+{
+    public const string ConnectionStringName = "TaskFlow";
+
+    /// <summary>PostgreSQL through EF Core, its readiness check, and the schema migration at start-up.</summary>
+    public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetTaskFlowConnectionString();
+        builder.Services.AddDbContext<TaskFlowDbContext>(options => options
+            .UseNpgsql(connectionString)
+            .UseSnakeCaseNamingConvention());
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks().AddDbContextCheck<TaskFlowDbContext>("postgresql", tags: ["ready"]);
+
+        // Opt-out for deployments that run the migrate command as a separate step before rollout.
+        if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
+            builder.Services.AddHostedService<MigrateOnStartup>();
+        return builder;
+    }
+
+    public static string GetTaskFlowConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString(ConnectionStringName)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{ConnectionStringName} is not configured.");
+
+    /// <summary>Runs before the host starts serving, so no request ever meets an old schema.</summary>
+    private sealed class MigrateOnStartup(IConfiguration configuration, ILogger<SchemaMigrator> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            new SchemaMigrator(configuration.GetTaskFlowConnectionString(), logger).MigrateAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

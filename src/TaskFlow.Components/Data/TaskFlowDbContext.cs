@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using TaskFlow.Components.Accounts;
+using TaskFlow.Components.Tasks;
+
+namespace TaskFlow.Components.Data;
+
+/// <summary>
+/// The model mirrors the reviewed SQL in migrations/; EF never creates or alters the schema
+/// (a test proves the two agree).
+/// </summary>
+public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<TaskItem> Tasks => Set<TaskItem>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<User>(ConfigureUser);
+        modelBuilder.Entity<TaskItem>(ConfigureTask);
+    }
+
+    private static void ConfigureUser(EntityTypeBuilder<User> user)
+    {
+        user.ToTable("users");
+        user.HasIndex(u => u.NormalizedEmail).IsUnique().HasDatabaseName("ux_users_normalized_email");
+    }
+
+    private static void ConfigureTask(EntityTypeBuilder<TaskItem> task)
+    {
+        task.ToTable("tasks");
+        task.Ignore(t => t.Due);
+        task.Property(t => t.Title).UseCollation("und-x-icu");
+        task.Property(t => t.Priority).HasConversion<short>();
+        task.Property(t => t.Status).HasConversion(
+            s => s == TaskItemStatus.Completed ? "completed" : "open",
+            s => s == "completed" ? TaskItemStatus.Completed : TaskItemStatus.Open);
+        task.Property(t => t.DueLocal).HasColumnType("timestamp");
+        task.Property(t => t.Version).IsConcurrencyToken();
+        task.Property(t => t.DueSort)
+            .HasComputedColumnSql("coalesce(due_at, 'infinity'::timestamptz)", stored: true);
+        task.Property(t => t.Search)
+            .HasComputedColumnSql("to_tsvector('english'::regconfig, title || ' ' || coalesce(description, ''))", stored: true);
+        task.HasOne<User>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
+
+        task.HasIndex(t => new { t.OwnerId, t.DueSort, t.Id }).HasDatabaseName("ix_tasks_owner_due");
+        task.HasIndex(t => new { t.OwnerId, t.CreatedAt, t.Id }).HasDatabaseName("ix_tasks_owner_created");
+        task.HasIndex(t => new { t.OwnerId, t.Priority, t.Id }).HasDatabaseName("ix_tasks_owner_priority");
+        task.HasIndex(t => new { t.OwnerId, t.Title, t.Id }).HasDatabaseName("ix_tasks_owner_title");
+        task.HasIndex(t => t.Search).HasMethod("gin").HasDatabaseName("ix_tasks_search");
+        task.HasIndex(t => t.Tags).HasMethod("gin").HasDatabaseName("ix_tasks_tags");
+    }
+}

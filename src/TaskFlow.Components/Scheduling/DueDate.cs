@@ -1,0 +1,90 @@
+using NodaTime;
+using NodaTime.Text;
+using NodaTime.TimeZones;
+
+namespace TaskFlow.Components.Scheduling;
+
+/// <summary>
+/// When a task is due, as its owner means it: a wall-clock time in an IANA zone, or a whole day.
+/// <see cref="At"/> is the instant it falls due: the wall time resolved in the zone, or for an
+/// all-day task the end of that day, so that it turns overdue only once the day is over.
+/// </summary>
+public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, DateTimeOffset At)
+{
+    private static readonly LocalDateTimePattern DateTimePattern = LocalDateTimePattern.ExtendedIso;
+    private static readonly LocalDateTimePattern[] LocalInputs =
+        [LocalDateTimePattern.ExtendedIso, LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm")];
+    private static readonly OffsetDateTimePattern[] OffsetInputs =
+        [OffsetDateTimePattern.ExtendedIso, OffsetDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mmo<G>")];
+    private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
+
+    public static DueDate AtTime(LocalDateTime local, DateTimeZone zone) =>
+        // Lenient: a time skipped by a DST jump moves forward by the gap, an ambiguous one takes the earlier offset.
+        new(local, false, zone.Id, zone.ResolveLocal(local, Resolvers.LenientResolver).ToDateTimeOffset().ToUniversalTime());
+
+    public static DueDate OnDay(LocalDate date, DateTimeZone zone) =>
+        new(date.AtMidnight(), true, zone.Id, zone.AtStartOfDay(date.PlusDays(1)).ToDateTimeOffset().ToUniversalTime());
+
+    public string? DateText => AllDay ? DatePattern.Format(Local.Date) : null;
+
+    public string? DateTimeText => AllDay ? null : DateTimePattern.Format(Local);
+
+    /// <summary>
+    /// Reads a due date from its API form: exactly one of <paramref name="dateTime"/> (local, or with an offset
+    /// that is then converted into the zone) and <paramref name="date"/>; the zone defaults to the owner's.
+    /// Errors are keyed by the field they concern.
+    /// </summary>
+    public static DueDate? Parse(string? dateTime, string? date, string? timeZone, string ownerTimeZone, IDictionary<string, string> errors)
+    {
+        var zoneId = string.IsNullOrWhiteSpace(timeZone) ? ownerTimeZone : timeZone;
+        var zone = TimeZones.Find(zoneId);
+        if (zone is null)
+            errors["timeZone"] = $"'{timeZone}' is not an IANA time zone such as 'Europe/Paris'.";
+
+        var hasDateTime = !string.IsNullOrWhiteSpace(dateTime);
+        var hasDate = !string.IsNullOrWhiteSpace(date);
+        if (hasDateTime == hasDate)
+        {
+            errors[hasDate ? "date" : "dateTime"] = "Give either dateTime (a time of day) or date (an all-day task), not both.";
+            return null;
+        }
+
+        if (hasDate)
+        {
+            var parsed = DatePattern.Parse(date!.Trim());
+            if (!parsed.Success || !InSupportedRange(parsed.Value.Year))
+            {
+                errors["date"] = "Must be a date between the years 1900 and 9999 as YYYY-MM-DD.";
+                return null;
+            }
+            return zone is null ? null : OnDay(parsed.Value, zone);
+        }
+
+        var local = ParseDateTime(dateTime!.Trim(), zone);
+        if (local is null)
+        {
+            errors["dateTime"] = "Must be a date-time between the years 1900 and 9999 as YYYY-MM-DDThh:mm[:ss], optionally with an offset.";
+            return null;
+        }
+        return zone is null ? null : AtTime(local.Value, zone);
+    }
+
+    private static LocalDateTime? ParseDateTime(string text, DateTimeZone? zone)
+    {
+        foreach (var pattern in LocalInputs)
+        {
+            if (pattern.Parse(text) is { Success: true } local)
+                return InSupportedRange(local.Value.Year) ? local.Value : null;
+        }
+
+        // An instant with an offset ("...Z", "...+02:00") is honoured and shown in the task's zone.
+        foreach (var pattern in OffsetInputs)
+        {
+            if (pattern.Parse(text) is { Success: true } instant)
+                return InSupportedRange(instant.Value.Year) && zone is not null ? instant.Value.InZone(zone).LocalDateTime : null;
+        }
+        return null;
+    }
+
+    private static bool InSupportedRange(int year) => year is >= 1900 and <= 9999;
+}

@@ -1,0 +1,62 @@
+using NpgsqlTypes;
+using TaskFlow.Components.Scheduling;
+
+namespace TaskFlow.Components.Tasks;
+
+public sealed class TaskItem
+{
+    public Guid Id { get; init; }
+    public Guid OwnerId { get; init; }
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public TaskPriority Priority { get; set; }
+    public List<string> Tags { get; set; } = [];
+    public TaskItemStatus Status { get; set; }
+
+    public DateTime? DueLocal { get; set; }
+    public bool? DueAllDay { get; set; }
+    public string? DueTimeZone { get; set; }
+    public DateTimeOffset? DueAt { get; set; }
+
+    public List<TimeSpan> ReminderOffsets { get; set; } = [];
+    public string? Recurrence { get; set; }
+
+    public int Version { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Computed by the database: <see cref="DueAt"/>, or infinity when there is none.</summary>
+    public DateTime DueSort { get; private set; }
+
+    /// <summary>Computed by the database from title and description.</summary>
+    public NpgsqlTsVector Search { get; private set; } = null!;
+
+    public DueDate? Due
+    {
+        get => DueLocal is { } local && DueTimeZone is { } zone && DueAt is { } at
+            ? new DueDate(NodaTime.LocalDateTime.FromDateTime(local), DueAllDay == true, zone, at)
+            : null;
+        set
+        {
+            DueLocal = value?.Local.ToDateTimeUnspecified();
+            DueAllDay = value?.AllDay;
+            DueTimeZone = value?.TimeZone;
+            DueAt = value?.At;
+        }
+    }
+}
+
+public enum TaskPriority : short
+{
+    None = 0,
+    Low = 1,
+    Medium = 2,
+    High = 3,
+}
+
+public enum TaskItemStatus
+{
+    Open,
+    Completed,
+}

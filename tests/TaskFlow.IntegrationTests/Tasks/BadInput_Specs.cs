@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using TaskFlow.IntegrationTests.Infrastructure;
+
+namespace TaskFlow.IntegrationTests.Tasks;
+
+public class When_a_task_is_written_with_bad_input
+{
+    private HttpClient user = null!;
+
+    [SetUp]
+    public async Task SignIn() => user = await IntegrationSetup.Api.NewUserAsync();
+
+    [TearDown]
+    public void SignOut() => user.Dispose();
+
+    private static IEnumerable<TestCaseData> BadTasks()
+    {
+        yield return new TestCaseData(new { title = "" }, "title").SetName("an empty title");
+        yield return new TestCaseData(new { title = "   " }, "title").SetName("a blank title");
+        yield return new TestCaseData(new { description = "no title" }, "title").SetName("a missing title");
+        yield return new TestCaseData(new { title = new string('x', 201) }, "title").SetName("a title over 200 characters");
+        yield return new TestCaseData(new { title = "ok", description = new string('x', 4001) }, "description").SetName("a description over 4000 characters");
+        yield return new TestCaseData(new { title = "ok", priority = "urgent" }, "priority").SetName("an unknown priority");
+        yield return new TestCaseData(new { title = "ok", priority = "3" }, "priority").SetName("a numeric priority");
+        yield return new TestCaseData(new { title = "ok", tags = Enumerable.Range(0, 11).Select(i => $"t{i}").ToArray() }, "tags").SetName("eleven tags");
+        yield return new TestCaseData(new { title = "ok", tags = new[] { "fine", "" } }, "tags[1]").SetName("an empty tag");
+        yield return new TestCaseData(new { title = "ok", tags = new[] { new string('t', 33) } }, "tags[0]").SetName("a tag over 32 characters");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", timeZone = "Mars/Base" } }, "due.timeZone").SetName("an unknown time zone");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "10000-01-01T09:00" } }, "due.dateTime").SetName("a due date in year 10000");
+        yield return new TestCaseData(new { title = "ok", due = new { date = "10000-01-01" } }, "due.date").SetName("an all-day date in year 10000");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "next tuesday" } }, "due.dateTime").SetName("an unreadable due time");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", date = "2027-01-01" } }, "due.date").SetName("both a time and a date");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "-PT15M" } }, "reminders[0]").SetName("a negative reminder offset");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "soon" } }, "reminders[0]").SetName("an unreadable reminder offset");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "1 minute", "2 minutes", "3 minutes", "4 minutes", "5 minutes", "6 minutes" } }, "reminders").SetName("six reminders");
+        yield return new TestCaseData(new { title = "ok", reminders = new[] { "PT15M" } }, "reminders").SetName("reminders without a due date");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30" }, "recurrence").SetName("an impossible RRULE");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=SOMETIMES" }, "recurrence").SetName("an unreadable RRULE");
+        yield return new TestCaseData(new { title = "ok", recurrence = "daily" }, "recurrence").SetName("a recurrence without a due date");
+        yield return new TestCaseData(new { title = 42 }, "title").SetName("a number for the title");
+        yield return new TestCaseData(new { title = "ok", tags = "admin" }, "tags").SetName("a string for the tags");
+    }
+
+    [TestCaseSource(nameof(BadTasks))]
+    public async Task Should_answer_400_naming_the_field_and_store_nothing(object task, string field)
+    {
+        var created = await user.PostAsJsonAsync(TaskApi.Tasks, task);
+
+        await created.ShouldNameFieldAsync(field);
+        Assert.That((await user.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+    }
+
+    [TestCaseSource(nameof(BadTasks))]
+    public async Task Should_answer_400_to_an_update_and_change_nothing(object task, string field)
+    {
+        var original = await user.CreateTaskAsync(new { title = "Original" });
+
+        var updated = await user.PutTaskAsync(original.Id(), task, ifMatch: "\"1\"");
+
+        await updated.ShouldNameFieldAsync(field);
+        var stored = await user.GetJsonAsync($"{TaskApi.Tasks}/{original.Id()}");
+        Assert.That(stored.GetProperty("title").GetString(), Is.EqualTo("Original"));
+        Assert.That(stored.Version(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Should_answer_400_to_malformed_json()
+    {
+        var response = await user.PostAsync(TaskApi.Tasks, new StringContent("{\"title\": \"unterminated", Encoding.UTF8, "application/json"));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        Assert.That((await user.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_answer_413_to_a_body_over_64_KB()
+    {
+        var huge = $"{{\"title\": \"big\", \"description\": \"{new string('x', 70 * 1024)}\"}}";
+
+        var response = await user.PostAsync(TaskApi.Tasks, new StringContent(huge, Encoding.UTF8, "application/json"));
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+        Assert.That((await user.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+    }
+
+    [TestCase("/api/v1/tasks/not-a-guid")]
+    [TestCase("/api/v1/tasks/00000000-0000-0000-0000-000000000001")]
+    public async Task Should_answer_404_for_an_unknown_task(string url)
+    {
+        var response = await user.GetAsync(url);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+}
