@@ -4,6 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.EntityFrameworkCore;
+using NpgsqlTypes;
 using TaskFlow.Api.Infrastructure;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Scheduling;
@@ -48,7 +49,7 @@ public static class ListTasks
         if (!string.IsNullOrWhiteSpace(query.Q))
         {
             var words = query.Q.Trim();
-            tasks = tasks.Where(t => t.Search.Matches(EF.Functions.WebSearchToTsQuery("english", words)));
+            tasks = tasks.Where(t => EF.Property<NpgsqlTsVector>(t, TaskFlowDbContext.SearchColumn).Matches(EF.Functions.WebSearchToTsQuery("english", words)));
         }
         if (Parse<TaskItemStatus>(query.Status, "status", errors) is { } status)
             tasks = tasks.Where(t => t.Status == status);

@@ -14,9 +14,11 @@ public static class DataExtensions
     public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetTaskFlowConnectionString();
-        builder.Services.AddDbContext<TaskFlowDbContext>(options => options
+        builder.Services.AddDbContext<TaskFlowDbContext>((services, options) => options
             .UseNpgsql(connectionString)
-            .UseSnakeCaseNamingConvention());
+            .UseSnakeCaseNamingConvention()
+            // Registered interceptors (diagnostics, tests that read the SQL sent) join every context.
+            .AddInterceptors(services.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks().AddDbContextCheck<TaskFlowDbContext>("postgresql", tags: ["ready"]);
 

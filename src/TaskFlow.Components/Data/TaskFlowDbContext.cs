@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NpgsqlTypes;
 using TaskFlow.Components.Accounts;
 using TaskFlow.Components.Tasks;
 
@@ -13,6 +14,9 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
+
+    /// <summary>The full-text vector over title and description, kept by PostgreSQL.</summary>
+    public const string SearchColumn = "Search";
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -39,7 +43,9 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         task.Property(t => t.Version).IsConcurrencyToken();
         task.Property(t => t.DueSort)
             .HasComputedColumnSql("coalesce(due_at, 'infinity'::timestamptz)", stored: true);
-        task.Property(t => t.Search)
+        // A shadow property: searched in SQL, never loaded into memory.
+        task.Property<NpgsqlTsVector>(SearchColumn)
+            .IsRequired()
             .HasComputedColumnSql("to_tsvector('english'::regconfig, title || ' ' || coalesce(description, ''))", stored: true);
         task.HasOne<User>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
 
@@ -47,7 +53,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         task.HasIndex(t => new { t.OwnerId, t.CreatedAt, t.Id }).HasDatabaseName("ix_tasks_owner_created");
         task.HasIndex(t => new { t.OwnerId, t.Priority, t.Id }).HasDatabaseName("ix_tasks_owner_priority");
         task.HasIndex(t => new { t.OwnerId, t.Title, t.Id }).HasDatabaseName("ix_tasks_owner_title");
-        task.HasIndex(t => t.Search).HasMethod("gin").HasDatabaseName("ix_tasks_search");
+        task.HasIndex(SearchColumn).HasMethod("gin").HasDatabaseName("ix_tasks_search");
         task.HasIndex(t => t.Tags).HasMethod("gin").HasDatabaseName("ix_tasks_tags");
     }
 }

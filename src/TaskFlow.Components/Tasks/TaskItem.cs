@@ -1,4 +1,3 @@
-using NpgsqlTypes;
 using TaskFlow.Components.Scheduling;
 
 namespace TaskFlow.Components.Tasks;
@@ -28,9 +27,6 @@ public sealed class TaskItem
 
     /// <summary>Computed by the database: <see cref="DueAt"/>, or infinity when there is none.</summary>
     public DateTime DueSort { get; private set; }
-
-    /// <summary>Computed by the database from title and description.</summary>
-    public NpgsqlTsVector Search { get; private set; } = null!;
 
     public DueDate? Due
     {

@@ -2,11 +2,13 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace TaskFlow.IntegrationTests.Infrastructure;
 
 /// <summary>The real API host in memory, on a test database of the real PostgreSQL.</summary>
-public sealed class TaskFlowApiFactory(string connectionString, int authPermitLimit = 1_000_000) : WebApplicationFactory<Program>
+public sealed class TaskFlowApiFactory(string connectionString, int authPermitLimit = 1_000_000, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
 
@@ -20,6 +22,8 @@ public sealed class TaskFlowApiFactory(string connectionString, int authPermitLi
         builder.UseSetting("ConnectionStrings:TaskFlow", connectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Auth:RateLimit:PermitLimit", authPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (services is not null)
+            builder.ConfigureServices(services);
     }
 
     /// <summary>Registers a brand-new account and returns a client that carries its bearer token.</summary>
