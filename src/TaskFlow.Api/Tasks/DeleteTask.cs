@@ -28,7 +28,7 @@ public static class DeleteTask
         catch (DbUpdateConcurrencyException)
         {
             // Changed or deleted between our read and our delete.
-            var current = await db.Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).SingleOrDefaultAsync(cancellationToken);
+            var current = await db.CurrentVersionAsync(id, cancellationToken);
             return current is { } version ? TaskVersion.Stale(version) : TypedResults.NotFound();
         }
         return TypedResults.NoContent();

@@ -11,6 +11,10 @@ internal static class TaskQueries
     public static Task<TaskItem?> FindOwnedAsync(this TaskFlowDbContext db, Guid id, Guid ownerId, CancellationToken cancellationToken) =>
         db.Tasks.SingleOrDefaultAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken);
 
+    /// <summary>The version a task has now, or null when it is gone; for answering a lost race.</summary>
+    public static Task<int?> CurrentVersionAsync(this TaskFlowDbContext db, Guid id, CancellationToken cancellationToken) =>
+        db.Tasks.AsNoTracking().Where(t => t.Id == id).Select(t => (int?)t.Version).SingleOrDefaultAsync(cancellationToken);
+
     public static async Task<string> OwnerTimeZoneAsync(this TaskFlowDbContext db, Guid ownerId, CancellationToken cancellationToken) =>
         await db.Users.Where(u => u.Id == ownerId).Select(u => u.TimeZone).SingleOrDefaultAsync(cancellationToken)
         ?? TimeZones.Default;

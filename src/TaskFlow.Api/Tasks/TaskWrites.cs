@@ -27,7 +27,7 @@ internal static class TaskWrites
         }
         catch (DbUpdateConcurrencyException)
         {
-            var current = await db.Tasks.AsNoTracking().Where(t => t.Id == task.Id).Select(t => (int?)t.Version).SingleOrDefaultAsync(cancellationToken);
+            var current = await db.CurrentVersionAsync(task.Id, cancellationToken);
             return current is { } version ? TaskVersion.Stale(version) : TypedResults.NotFound();
         }
 

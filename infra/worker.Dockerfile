@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# TaskFlow.Worker image. Build context: the repository root, e.g.
+#   docker build -f infra/worker.Dockerfile -t taskflow-worker .
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Project files first: the restore layer stays cached until a project or a package version changes.
+COPY global.json Directory.*.props TaskFlow.sln ./
+COPY src/TaskFlow.Components/TaskFlow.Components.csproj src/TaskFlow.Components/
+COPY src/TaskFlow.Worker/TaskFlow.Worker.csproj src/TaskFlow.Worker/
+RUN dotnet restore src/TaskFlow.Worker/TaskFlow.Worker.csproj
+COPY src/ src/
+# The SQL migrations are embedded into TaskFlow.Components at build time.
+COPY migrations/ migrations/
+RUN dotnet publish src/TaskFlow.Worker/TaskFlow.Worker.csproj -c Release --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+# The image's unprivileged "app" user.
+USER $APP_UID
+EXPOSE 5081
+ENTRYPOINT ["dotnet", "TaskFlow.Worker.dll"]
+# Inside the container the host listens on every interface of the container's own network;
+# docker-compose.yml publishes the port on the host's 127.0.0.1 only.
+CMD ["--urls", "http://0.0.0.0:5081"]
