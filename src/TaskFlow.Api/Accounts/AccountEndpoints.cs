@@ -6,10 +6,12 @@ public static class AccountEndpoints
     {
         var accounts = endpoints.MapGroup("/api/v1/accounts").WithTags("Accounts");
 
-        accounts.MapPost("/register", Register.Handle).RequireRateLimiting(AuthExtensions.AuthRateLimitPolicy);
-        accounts.MapPost("/login", Login.Handle).RequireRateLimiting(AuthExtensions.AuthRateLimitPolicy);
-        accounts.MapGet("/me", Profile.Get).RequireAuthorization();
-        accounts.MapPut("/me", Profile.Update).RequireAuthorization();
+        accounts.MapPost("/register", Register.Handle).RequireRateLimiting(AuthExtensions.AuthRateLimitPolicy)
+            .WithSummary("Create an account").AllowAnonymous();
+        accounts.MapPost("/login", Login.Handle).RequireRateLimiting(AuthExtensions.AuthRateLimitPolicy)
+            .WithSummary("Exchange e-mail and password for a bearer token").AllowAnonymous();
+        accounts.MapGet("/me", Profile.Get).RequireAuthorization().WithSummary("Your profile");
+        accounts.MapPut("/me", Profile.Update).RequireAuthorization().WithSummary("Change your profile's time zone");
         return endpoints;
     }
 }

@@ -27,7 +27,7 @@ public static class Register
             NormalizedEmail = User.Normalize(request.Email),
             PasswordHash = "",
             TimeZone = TimeZones.Find(request.TimeZone)?.Id ?? TimeZones.Default,
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = clock.GetUtcNowForStorage(),
         };
         user.PasswordHash = hasher.HashPassword(user, request.Password!);
         db.Users.Add(user);

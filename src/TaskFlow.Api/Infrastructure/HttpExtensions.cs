@@ -22,7 +22,7 @@ public static class HttpExtensions
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         });
         builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentDescription>());
         return builder;
     }
 

@@ -28,7 +28,7 @@ public static class ChangeTaskStatus
         if (task is null)
             return TypedResults.NotFound();
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNowForStorage();
         if (task.Status == status)
         {
             if (expected is { } stated && stated != task.Version)

@@ -17,7 +17,7 @@ public static class CreateTask
         if (draft is null)
             return TypedResults.ValidationProblem(errors);
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNowForStorage();
         var task = new TaskItem
         {
             Id = Guid.CreateVersion7(now),

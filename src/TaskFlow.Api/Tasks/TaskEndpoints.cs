@@ -6,13 +6,16 @@ public static class TaskEndpoints
     {
         var tasks = endpoints.MapGroup("/api/v1/tasks").WithTags("Tasks").RequireAuthorization();
 
-        tasks.MapGet("/", ListTasks.Handle).WithName(ListTasks.RouteName);
-        tasks.MapGet("/{id:guid}", GetTask.Handle).WithName(GetTask.RouteName);
-        tasks.MapPost("/", CreateTask.Handle);
-        tasks.MapPut("/{id:guid}", UpdateTask.Handle);
-        tasks.MapPost("/{id:guid}/complete", ChangeTaskStatus.Complete);
-        tasks.MapPost("/{id:guid}/reopen", ChangeTaskStatus.Reopen);
-        tasks.MapDelete("/{id:guid}", DeleteTask.Handle);
+        tasks.MapGet("/", ListTasks.Handle).WithName(ListTasks.RouteName)
+            .WithSummary("Search, filter and sort your tasks, a page at a time");
+        tasks.MapGet("/{id:guid}", GetTask.Handle).WithName(GetTask.RouteName)
+            .WithSummary("Read one task; its ETag is its version");
+        tasks.MapPost("/", CreateTask.Handle).WithSummary("Create a task");
+        tasks.MapPut("/{id:guid}", UpdateTask.Handle)
+            .WithSummary("Replace a task's fields; If-Match (or \"version\") must name the version you read");
+        tasks.MapPost("/{id:guid}/complete", ChangeTaskStatus.Complete).WithSummary("Mark a task done");
+        tasks.MapPost("/{id:guid}/reopen", ChangeTaskStatus.Reopen).WithSummary("Open a completed task again");
+        tasks.MapDelete("/{id:guid}", DeleteTask.Handle).WithSummary("Delete a task");
         return endpoints;
     }
 }

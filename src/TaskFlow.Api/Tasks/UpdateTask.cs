@@ -27,7 +27,7 @@ public static class UpdateTask
         if (expected is null && http.Request.Headers.IfMatch.Count == 0)
             return TaskVersion.Required();
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNowForStorage();
         return await task.SaveChangeAsync(() => draft.ApplyTo(task), db, expected, now, http.Response, cancellationToken);
     }
 }

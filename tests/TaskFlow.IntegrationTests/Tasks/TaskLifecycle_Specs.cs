@@ -42,6 +42,8 @@ public class When_a_user_works_with_a_task
             Assert.That(fetched.GetProperty("recurrence").GetString(), Is.EqualTo("FREQ=WEEKLY;INTERVAL=2"));
             Assert.That(fetched.GetProperty("status").GetString(), Is.EqualTo("open"));
             Assert.That(fetched.Version(), Is.EqualTo(1));
+            Assert.That(fetched.GetProperty("createdAt").GetString(), Is.EqualTo(created.GetProperty("createdAt").GetString()),
+                "the answer to the write shows what a later read shows");
         });
     }
 

@@ -3,11 +3,14 @@ using Microsoft.OpenApi;
 
 namespace TaskFlow.Api.Infrastructure;
 
-/// <summary>Declares the bearer scheme so the API reference page offers a place for the token.</summary>
-internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
+/// <summary>Names the API and declares the bearer scheme, so the reference page offers a place for the token.</summary>
+internal sealed class OpenApiDocumentDescription : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
+        document.Info.Title = "TaskFlow API";
+        document.Info.Description = "Tasks with due dates in your time zone, reminders and repeat rules. "
+            + "Register, log in, then send the accessToken as a bearer token. Errors are RFC 9457 problem details.";
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
