@@ -1,14 +1,17 @@
 using Scalar.AspNetCore;
 using TaskFlow.Api.Accounts;
+using TaskFlow.Api.Audit;
 using TaskFlow.Api.Infrastructure;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
+using TaskFlow.Components.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
 // Services
 builder.AddTaskFlowData();
+builder.AddTaskFlowMessaging(brokerNeededForReadiness: false);
 builder.AddTaskFlowHttp();
 builder.AddTaskFlowAuth();
 
@@ -23,6 +26,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapAccounts();
 app.MapTasks();
+app.MapAudit();
 
 app.Run();
 

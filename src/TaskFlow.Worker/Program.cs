@@ -1,5 +1,7 @@
+using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
+using TaskFlow.Components.Messaging;
 
 // `migrate` applies the schema and exits: the explicit step for deployments that migrate before rollout.
 if (args is ["migrate", ..])
@@ -17,8 +19,9 @@ if (args is ["migrate", ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Services (consumers, sagas and the scheduler join here as they arrive)
+// Services
 builder.AddTaskFlowData();
+builder.AddTaskFlowMessaging(brokerNeededForReadiness: true, bus => bus.AddTaskFlowAudit());
 
 var app = builder.Build();
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskFlow.Api.Infrastructure;
+using MassTransit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
@@ -10,16 +11,18 @@ namespace TaskFlow.Api.Tasks;
 public static class ChangeTaskStatus
 {
     public static Task<Results<Ok<TaskResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Complete(
-        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
-        Change(id, TaskItemStatus.Completed, principal, db, clock, http, cancellationToken);
+        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock, HttpContext http,
+        CancellationToken cancellationToken) =>
+        Change(id, TaskItemStatus.Completed, principal, db, publish, clock, http, cancellationToken);
 
     public static Task<Results<Ok<TaskResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Reopen(
-        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
-        Change(id, TaskItemStatus.Open, principal, db, clock, http, cancellationToken);
+        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock, HttpContext http,
+        CancellationToken cancellationToken) =>
+        Change(id, TaskItemStatus.Open, principal, db, publish, clock, http, cancellationToken);
 
     private static async Task<Results<Ok<TaskResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Change(
-        Guid id, TaskItemStatus status, ClaimsPrincipal principal, TaskFlowDbContext db, TimeProvider clock, HttpContext http,
-        CancellationToken cancellationToken)
+        Guid id, TaskItemStatus status, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock,
+        HttpContext http, CancellationToken cancellationToken)
     {
         if (!TaskVersion.TryReadExpected(http.Request, bodyVersion: null, out var expected))
             return TaskVersion.UnreadableIfMatch();
@@ -28,21 +31,19 @@ public static class ChangeTaskStatus
         if (task is null)
             return TypedResults.NotFound();
 
-        var now = clock.GetUtcNowForStorage();
+        if (expected is { } stated && stated != task.Version)
+            return TaskVersion.Stale(task.Version);
         if (task.Status == status)
         {
-            if (expected is { } stated && stated != task.Version)
-                return TaskVersion.Stale(task.Version);
             http.Response.Headers.ETag = TaskVersion.ETag(task.Version);
-            return TypedResults.Ok(TaskResponse.From(task, now));
+            return TypedResults.Ok(TaskResponse.From(task, clock.GetUtcNow()));
         }
 
+        var now = clock.GetUtcNowForStorage();
+        task.Status = status;
+        task.CompletedAt = status == TaskItemStatus.Completed ? now : null;
         return await task.SaveChangeAsync(
-            () =>
-            {
-                task.Status = status;
-                task.CompletedAt = status == TaskItemStatus.Completed ? now : null;
-            },
-            db, expected, now, http.Response, cancellationToken);
+            () => status == TaskItemStatus.Completed ? TaskEventFactory.Completed(task, now) : TaskEventFactory.Reopened(task, now),
+            db, publish, now, http.Response, cancellationToken);
     }
 }

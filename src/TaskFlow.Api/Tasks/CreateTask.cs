@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using MassTransit;
 using TaskFlow.Api.Infrastructure;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
@@ -9,7 +10,8 @@ namespace TaskFlow.Api.Tasks;
 public static class CreateTask
 {
     public static async Task<Results<Created<TaskResponse>, ValidationProblem>> Handle(
-        TaskRequest request, ClaimsPrincipal principal, TaskFlowDbContext db, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken)
+        TaskRequest request, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock,
+        HttpResponse response, CancellationToken cancellationToken)
     {
         var ownerId = principal.GetUserId();
         var errors = new Dictionary<string, string[]>();
@@ -30,6 +32,7 @@ public static class CreateTask
         };
         draft.ApplyTo(task);
         db.Tasks.Add(task);
+        await publish.Publish(TaskEventFactory.Created(task, now), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
 
         response.Headers.ETag = TaskVersion.ETag(task.Version);

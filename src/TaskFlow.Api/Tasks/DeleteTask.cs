@@ -1,15 +1,18 @@
 using System.Security.Claims;
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Api.Infrastructure;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
 
 public static class DeleteTask
 {
     public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Handle(
-        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, HttpRequest request, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock, HttpRequest request,
+        CancellationToken cancellationToken)
     {
         if (!TaskVersion.TryReadExpected(request, bodyVersion: null, out var expected))
             return TaskVersion.UnreadableIfMatch();
@@ -21,6 +24,7 @@ public static class DeleteTask
             return TaskVersion.Stale(task.Version);
 
         db.Tasks.Remove(task);
+        await publish.Publish(TaskEventFactory.Deleted(task, clock.GetUtcNowForStorage()), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Components.Data;
@@ -8,19 +9,17 @@ namespace TaskFlow.Api.Tasks;
 internal static class TaskWrites
 {
     /// <summary>
-    /// Applies <paramref name="change"/> as the next version. The version column is a concurrency token,
-    /// so a write that raced ours between read and save is caught by the database, not only by the check here.
+    /// Saves the change the caller made to <paramref name="task"/> as its next version, with the event
+    /// <paramref name="describe"/> makes of it published in the same transaction (the outbox). The version column is a
+    /// concurrency token, so a write that raced ours between read and save is caught by the database.
     /// </summary>
     public static async Task<Results<Ok<TaskResponse>, NotFound, ValidationProblem, ProblemHttpResult>> SaveChangeAsync(
-        this TaskItem task, Action change, TaskFlowDbContext db, int? expectedVersion, DateTimeOffset now, HttpResponse response,
-        CancellationToken cancellationToken)
+        this TaskItem task, Func<object> describe, TaskFlowDbContext db, IPublishEndpoint publish, DateTimeOffset now,
+        HttpResponse response, CancellationToken cancellationToken)
     {
-        if (expectedVersion is { } expected && expected != task.Version)
-            return TaskVersion.Stale(task.Version);
-
-        change();
         task.Version++;
         task.UpdatedAt = now;
+        await publish.Publish(describe(), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

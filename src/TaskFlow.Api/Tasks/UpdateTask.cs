@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskFlow.Api.Infrastructure;
+using MassTransit;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
 
@@ -10,7 +12,7 @@ public static class UpdateTask
 {
     public static async Task<Results<Ok<TaskResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Handle(
         Guid id, TaskRequest request, ClaimsPrincipal principal, TaskFlowDbContext db, TimeProvider clock,
-        HttpContext http, CancellationToken cancellationToken)
+        IPublishEndpoint publish, HttpContext http, CancellationToken cancellationToken)
     {
         if (!TaskVersion.TryReadExpected(http.Request, request.Version, out var expected))
             return TaskVersion.UnreadableIfMatch();
@@ -27,7 +29,19 @@ public static class UpdateTask
         if (expected is null && http.Request.Headers.IfMatch.Count == 0)
             return TaskVersion.Required();
 
+        if (expected is { } stated && stated != task.Version)
+            return TaskVersion.Stale(task.Version);
+
+        // Replacing a task with what it already holds is not a change: no new version, no event.
+        var before = task.Snapshot();
+        draft.ApplyTo(task);
+        if (TaskEventFactory.ChangedFields(before, task.Snapshot()).Count == 0)
+        {
+            http.Response.Headers.ETag = TaskVersion.ETag(task.Version);
+            return TypedResults.Ok(TaskResponse.From(task, clock.GetUtcNow()));
+        }
+
         var now = clock.GetUtcNowForStorage();
-        return await task.SaveChangeAsync(() => draft.ApplyTo(task), db, expected, now, http.Response, cancellationToken);
+        return await task.SaveChangeAsync(() => TaskEventFactory.Updated(task, before, now), db, publish, now, http.Response, cancellationToken);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NpgsqlTypes;
 using TaskFlow.Components.Accounts;
+using TaskFlow.Components.Audit;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Components.Data;
@@ -14,6 +15,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
 
     /// <summary>The full-text vector over title and description, kept by PostgreSQL.</summary>
     public const string SearchColumn = "Search";
@@ -22,6 +24,17 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
     {
         modelBuilder.Entity<User>(ConfigureUser);
         modelBuilder.Entity<TaskItem>(ConfigureTask);
+        modelBuilder.Entity<AuditEntry>(ConfigureAudit);
+    }
+
+    /// <summary>Partitioned by month and append-only in the database (migrations/0003); EF only reads it.</summary>
+    private static void ConfigureAudit(EntityTypeBuilder<AuditEntry> audit)
+    {
+        audit.ToTable("audit_log");
+        audit.HasKey(a => new { a.EventId, a.OccurredAt });
+        audit.Property(a => a.RecordedAt).HasDefaultValueSql("now()");
+        audit.HasIndex(a => new { a.OwnerId, a.OccurredAt, a.EventId }).HasDatabaseName("ix_audit_log_owner");
+        audit.HasIndex(a => new { a.TaskId, a.TaskVersion, a.OccurredAt }).HasDatabaseName("ix_audit_log_task");
     }
 
     private static void ConfigureUser(EntityTypeBuilder<User> user)

@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TaskFlow.IntegrationTests.Infrastructure;
 
 /// <summary>The real API host in memory, on a test database of the real PostgreSQL.</summary>
-public sealed class TaskFlowApiFactory(string connectionString, int authPermitLimit = 1_000_000, Action<IServiceCollection>? services = null)
+public sealed class TaskFlowApiFactory(
+    string connectionString, string? brokerConnectionString = null, int authPermitLimit = 1_000_000, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
@@ -20,6 +21,8 @@ public sealed class TaskFlowApiFactory(string connectionString, int authPermitLi
         builder.UseSetting("Database:MigrateOnStartup", SkipMigrations ? "false" : "true");
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:TaskFlow", connectionString);
+        if (brokerConnectionString is not null)
+            builder.UseSetting("ConnectionStrings:RabbitMq", brokerConnectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Auth:RateLimit:PermitLimit", authPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (services is not null)

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Api.Infrastructure;
+using TaskFlow.Components.Audit;
+using TaskFlow.Components.Data;
+
+namespace TaskFlow.Api.Audit;
+
+/// <summary>The owner's view of the audit log: one task's history, or every event in a time range. Newest last.</summary>
+public static class AuditEndpoints
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 200;
+    private static readonly string[] EventTypes = ["created", "updated", "completed", "reopened", "deleted"];
+
+    public sealed record Entry(Guid EventId, string Type, Guid TaskId, int TaskVersion, DateTimeOffset OccurredAt, JsonElement Event);
+
+    public sealed record Page(IReadOnlyList<Entry> Items, string? NextCursor);
+
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/v1/tasks/{id:guid}/history", History).RequireAuthorization().WithTags("Audit")
+            .WithSummary("Every recorded change of one of your tasks, oldest first (also after it was deleted)");
+        endpoints.MapGet("/api/v1/audit", Search).RequireAuthorization().WithTags("Audit")
+            .WithSummary("Your audit log: every event of your tasks, oldest first, filtered by time and type");
+        return endpoints;
+    }
+
+    public static async Task<Results<Ok<Page>, ValidationProblem>> History(
+        Guid id, string? limit, string? cursor, ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var take = ParseLimit(limit, errors);
+        var after = ParseCursor(cursor, errors);
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var ownerId = principal.GetUserId();
+        var entries = db.AuditLog.AsNoTracking().Where(a => a.OwnerId == ownerId && a.TaskId == id);
+        return TypedResults.Ok(await PageAsync(entries, take, after, cancellationToken));
+    }
+
+    /// <param name="from">Inclusive instant with offset.</param>
+    /// <param name="to">Exclusive instant with offset.</param>
+    /// <param name="type">created, updated, completed, reopened or deleted.</param>
+    public static async Task<Results<Ok<Page>, ValidationProblem>> Search(
+        string? from, string? to, string? type, string? limit, string? cursor, ClaimsPrincipal principal, TaskFlowDbContext db,
+        CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var since = ParseInstant(from, "from", errors);
+        var until = ParseInstant(to, "to", errors);
+        if (type is not null && !EventTypes.Contains(type))
+            errors["type"] = [$"Must be one of {string.Join(", ", EventTypes)}."];
+        var take = ParseLimit(limit, errors);
+        var after = ParseCursor(cursor, errors);
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var ownerId = principal.GetUserId();
+        var entries = db.AuditLog.AsNoTracking().Where(a => a.OwnerId == ownerId);
+        if (since is not null)
+            entries = entries.Where(a => a.OccurredAt >= since);
+        if (until is not null)
+            entries = entries.Where(a => a.OccurredAt < until);
+        if (type is not null)
+            entries = entries.Where(a => a.EventType == type);
+        return TypedResults.Ok(await PageAsync(entries, take, after, cancellationToken));
+    }
+
+    private static async Task<Page> PageAsync(
+        IQueryable<AuditEntry> entries, int take, (DateTimeOffset At, Guid Id)? after, CancellationToken cancellationToken)
+    {
+        if (after is { } last)
+            entries = entries.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.OccurredAt, a.EventId), ValueTuple.Create(last.At, last.Id)));
+        var page = await entries.OrderBy(a => a.OccurredAt).ThenBy(a => a.EventId).Take(take + 1).ToListAsync(cancellationToken);
+        string? next = null;
+        if (page.Count > take)
+        {
+            page.RemoveAt(take);
+            next = $"{page[^1].OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}_{page[^1].EventId:N}";
+        }
+        return new Page(
+            page.Select(a => new Entry(a.EventId, a.EventType, a.TaskId, a.TaskVersion, a.OccurredAt, a.Payload.RootElement.Clone())).ToList(),
+            next);
+    }
+
+    private static int ParseLimit(string? text, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return DefaultLimit;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+            return limit;
+        errors["limit"] = [$"Must be a whole number from 1 to {MaxLimit}."];
+        return DefaultLimit;
+    }
+
+    private static (DateTimeOffset, Guid)? ParseCursor(string? text, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        var parts = text.Split('_');
+        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParseExact(parts[1], "N", out var id))
+            return (new DateTimeOffset(ticks, TimeSpan.Zero), id);
+        errors["cursor"] = ["Pass nextCursor from the previous page unchanged."];
+        return null;
+    }
+
+    private static DateTimeOffset? ParseInstant(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+            return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant) && instant.Year is >= 1900 and <= 9999)
+            return instant.ToUniversalTime();
+        errors[field] = ["Must be an instant such as 2026-12-01T09:00:00Z."];
+        return null;
+    }
+}

@@ -1,0 +1,72 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace TaskFlow.Components.Messaging;
+
+public static class MessagingExtensions
+{
+    public const string ConnectionStringName = "RabbitMq";
+    public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
+
+    /// <summary>
+    /// MassTransit on RabbitMQ. Exchanges take the events' names (taskflow.tasks.created, ...), queues the
+    /// consumers' (taskflow-audit, ...), each with an _error queue beside it. A failing message is tried
+    /// again at once, then after growing pauses, then moved to the _error queue.
+    /// </summary>
+    /// <param name="brokerNeededForReadiness">
+    /// False for the API: it keeps accepting changes while the broker is away (they wait in the outbox),
+    /// so a broker outage only degrades it. A worker without the broker cannot work, so it is not ready.
+    /// </param>
+    public static IHostApplicationBuilder AddTaskFlowMessaging(
+        this IHostApplicationBuilder builder, bool brokerNeededForReadiness, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var broker = new Uri(builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.ConfigureHealthCheckOptions(health =>
+            {
+                health.Name = "rabbitmq";
+                health.Tags.Add("ready");
+                health.MinimalFailureStatus = brokerNeededForReadiness ? HealthStatus.Unhealthy : HealthStatus.Degraded;
+            });
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                // Outermost first: growing pauses around a few immediate tries.
+                endpoint.UseMessageRetry(retry => retry.Incremental(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)));
+                endpoint.UseMessageRetry(retry => retry.Immediate(2));
+            });
+
+            configure?.Invoke(bus);
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker, host =>
+                {
+                    var (user, password) = Credentials(broker);
+                    host.Username(user);
+                    host.Password(password);
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            // Start serving without the broker (the outbox holds messages); on shutdown let in-flight messages finish.
+            options.WaitUntilStarted = false;
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(45));
+        return builder;
+    }
+
+    private static (string User, string Password) Credentials(Uri broker)
+    {
+        var parts = Uri.UnescapeDataString(broker.UserInfo).Split(':', 2);
+        return parts.Length == 2 && parts[0].Length > 0 ? (parts[0], parts[1]) : ("guest", "guest");
+    }
+}

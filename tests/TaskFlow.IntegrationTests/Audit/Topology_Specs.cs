@@ -1,0 +1,24 @@
+using TaskFlow.IntegrationTests.Infrastructure;
+
+namespace TaskFlow.IntegrationTests.Audit;
+
+public class When_an_operator_opens_the_rabbitmq_console
+{
+    [Test]
+    public async Task Should_see_exchanges_named_like_the_topics_and_queues_named_by_consumer()
+    {
+        var exchanges = await Eventually.MatchesAsync(
+            () => IntegrationSetup.Broker.ExchangeNamesAsync(),
+            names => names.Contains("taskflow.tasks.deleted"), what: "the task exchanges");
+        var queues = await Eventually.MatchesAsync(
+            () => IntegrationSetup.Broker.QueueNamesAsync(),
+            names => names.Contains("taskflow-audit"), what: "the audit queue");
+
+        Assert.That(exchanges, Is.SupersetOf(new[]
+        {
+            "taskflow.tasks.created", "taskflow.tasks.updated", "taskflow.tasks.completed", "taskflow.tasks.reopened", "taskflow.tasks.deleted",
+        }));
+        Assert.That(exchanges.Where(e => e.Contains("ITaskEvent", StringComparison.Ordinal)), Is.Empty);
+        Assert.That(queues, Does.Contain("taskflow-audit"));
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.Components.Audit;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Messaging;
+
+namespace TaskFlow.IntegrationTests.Infrastructure;
+
+/// <summary>The worker's services (consumers on the real broker and database), composed as its Program composes them.</summary>
+public static class WorkerHost
+{
+    public static async Task<IHost> StartAsync(string databaseConnectionString, string brokerConnectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:TaskFlow"] = databaseConnectionString,
+            ["ConnectionStrings:RabbitMq"] = brokerConnectionString,
+            ["Database:MigrateOnStartup"] = "false",
+        });
+        builder.AddTaskFlowData();
+        builder.AddTaskFlowMessaging(brokerNeededForReadiness: true, bus => bus.AddTaskFlowAudit());
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
