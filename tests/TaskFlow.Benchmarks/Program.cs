@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+// Measures the event path of a running TaskFlow (infra/taskflow.sh up --detach) on loopback:
+//   latency    - commit (the event's occurredAt, stamped just before the API's SaveChanges) to the audit
+//                consumer's insert (audit_log.recorded_at, the consumer transaction's start): p50/p99/max;
+//   throughput - a burst of creates from many clients, and how fast their events reach the audit log.
+// Every request goes to 127.0.0.1 and the run stops by itself.
+var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
+var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
+    ?? "Host=127.0.0.1;Port=5432;Database=taskflow;Username=taskflow;Password=taskflow";
+var latencyCount = Arg("--latency", 1_000);
+var burstCount = Arg("--burst", 5_000);
+var clients = Arg("--clients", 16);
+
+using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
+var owner = await SignInAsync(http);
+await CreateAsync(http, 50, 1, "warm-up");
+await WaitForAuditAsync(owner, 50);
+
+var latencyStart = DateTimeOffset.UtcNow;
+await CreateAsync(http, latencyCount, 1, "latency");
+await WaitForAuditAsync(owner, 50 + latencyCount);
+var latency = await LatencyAsync(owner, latencyStart);
+Console.WriteLine($"commit->audit latency, {latencyCount} sequential creates: p50 {latency.P50:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms");
+
+var burstStart = DateTimeOffset.UtcNow;
+var clock = Stopwatch.StartNew();
+await CreateAsync(http, burstCount, clients, "burst");
+var createSeconds = clock.Elapsed.TotalSeconds;
+await WaitForAuditAsync(owner, 50 + latencyCount + burstCount);
+var allSeconds = clock.Elapsed.TotalSeconds;
+var burst = await LatencyAsync(owner, burstStart);
+Console.WriteLine($"burst of {burstCount} creates from {clients} clients: API {burstCount / createSeconds:F0} creates/s; " +
+                  $"all events audited after {allSeconds:F2} s ({burstCount / allSeconds:F0} events/s end to end); " +
+                  $"latency under load p50 {burst.P50:F1} ms, p99 {burst.P99:F1} ms, max {burst.Max:F1} ms");
+return;
+
+int Arg(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+async Task<Guid> SignInAsync(HttpClient client)
+{
+    var email = $"bench-{Guid.NewGuid():N}@example.com";
+    (await client.PostAsJsonAsync("api/v1/accounts/register", new { email, password = "benchmark password" })).EnsureSuccessStatusCode();
+    var login = await client.PostAsJsonAsync("api/v1/accounts/login", new { email, password = "benchmark password" });
+    var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+    client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+    return (await client.GetFromJsonAsync<JsonElement>("api/v1/accounts/me")).GetProperty("id").GetGuid();
+}
+
+async Task CreateAsync(HttpClient client, int count, int parallel, string label)
+{
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
+    {
+        while (Interlocked.Increment(ref next) < count)
+            (await client.PostAsJsonAsync("api/v1/tasks", new { title = $"{label} {next}" })).EnsureSuccessStatusCode();
+    }));
+}
+
+async Task WaitForAuditAsync(Guid ownerId, int expected)
+{
+    var deadline = DateTime.UtcNow.AddMinutes(5);
+    await using var connection = new NpgsqlConnection(database);
+    await connection.OpenAsync();
+    while (DateTime.UtcNow < deadline)
+    {
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM audit_log WHERE owner_id = @owner", connection);
+        count.Parameters.AddWithValue("owner", ownerId);
+        if ((long)(await count.ExecuteScalarAsync())! >= expected)
+            return;
+        await Task.Delay(20);
+    }
+    throw new TimeoutException($"Fewer than {expected} events were audited within 5 minutes.");
+}
+
+async Task<(double P50, double P99, double Max)> LatencyAsync(Guid ownerId, DateTimeOffset since)
+{
+    await using var connection = new NpgsqlConnection(database);
+    await connection.OpenAsync();
+    await using var query = new NpgsqlCommand("""
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
+        FROM (SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 AS ms
+              FROM audit_log WHERE owner_id = @owner AND occurred_at >= @since) AS l
+        """, connection);
+    query.Parameters.AddWithValue("owner", ownerId);
+    query.Parameters.AddWithValue("since", since);
+    await using var reader = await query.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    return (reader.GetDouble(0), reader.GetDouble(1), Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture));
+}
