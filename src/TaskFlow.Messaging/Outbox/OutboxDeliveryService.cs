@@ -123,6 +123,10 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
             return new Pass(0, false);
         }
 
+        // A full batch means more is waiting: wake the other instances (on commit) so they claim the next batches.
+        if (states.Count == options.QueryMessageLimit)
+            await db.Database.ExecuteSqlRawAsync("SELECT pg_notify({0}, '')", [OutboxChannel.Name], token);
+
         var ids = states.Select(s => s.OutboxId).ToArray();
         var limit = options.MessageDeliveryLimit;
         var messages = (await db.Set<OutboxMessage>().FromSqlRaw(loadStatement!, ids, limit).AsNoTracking().ToListAsync(token))

@@ -36,6 +36,17 @@ public sealed class PingConsumer(Recorder recorder, SpecDbContext db) : IConsume
     }
 }
 
+/// <summary>Like <see cref="PingConsumer"/>, on an endpoint that runs several messages at once.</summary>
+public sealed class ConcurrentPingConsumer(Recorder recorder, SpecDbContext db) : IConsumer<Ping>
+{
+    public async Task Consume(ConsumeContext<Ping> context)
+    {
+        db.Notes.Add(new Note { Id = Guid.NewGuid(), Text = $"ping {context.Message.Id}" });
+        await db.SaveChangesAsync(context.CancellationToken);
+        recorder.Add(nameof(ConcurrentPingConsumer), context.MessageId, context.Message);
+    }
+}
+
 /// <summary>Stores a note and publishes <see cref="Forwarded"/> in the same inbox transaction; fails after both when asked to.</summary>
 public sealed class ForwardingConsumer(Recorder recorder, SpecDbContext db, IPublishEndpoint publishEndpoint) : IConsumer<Forward>, IConsumer<Marker>
 {
