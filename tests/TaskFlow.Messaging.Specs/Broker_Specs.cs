@@ -25,11 +25,7 @@ public class When_the_broker_is_unavailable
                 o.PartitionKey(message => message is Numbered n ? n.Key : null);
                 o.UseBusOutbox(b => b.MessageDeliveryTimeout = TimeSpan.FromSeconds(2));
             });
-            x.AddConsumer<RecordingConsumer>().Endpoint(e =>
-            {
-                e.Name = "recorder";
-                e.ConcurrentMessageLimit = 1;
-            });
+            x.AddRecorder();
         });
 
         await virtualHost.TakeAwayAsync(() => api.Bus.CheckHealth().Status != BusHealthStatus.Healthy);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,37 +11,28 @@ namespace TaskFlow.Messaging.Specs;
 /// </summary>
 public class When_publishing_through_the_bus_outbox
 {
-    private TestDatabase database = null!;
-    private TestVirtualHost virtualHost = null!;
+    private SpecEnvironment environment = null!;
     private SpecHost api = null!;
+
+    private TestDatabase Database => environment.Database;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        database = await TestDatabase.CreateAsync("bus");
-        virtualHost = await TestVirtualHost.CreateAsync("bus");
-        api = await SpecHost.StartAsync(database, virtualHost, x =>
+        environment = await SpecEnvironment.CreateAsync("bus");
+        api = await environment.StartHostAsync(x =>
         {
             x.AddTaskFlowOutbox<SpecDbContext>(o =>
             {
                 o.QueryDelay = TimeSpan.FromMinutes(5);
                 o.UseBusOutbox(b => b.DisableNotificationListener());
             });
-            x.AddConsumer<RecordingConsumer>().Endpoint(e =>
-            {
-                e.Name = "recorder";
-                e.ConcurrentMessageLimit = 1;
-            });
+            x.AddRecorder();
         });
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await api.DisposeAsync();
-        await virtualHost.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    public async Task StopAsync() => await environment.DisposeAsync();
 
     [Test]
     public async Task Should_deliver_a_committed_publish_exactly_once_with_its_identity()
@@ -62,13 +52,13 @@ public class When_publishing_through_the_bus_outbox
         }
 
         await api.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, message)), "the committed message");
-        await Eventually.HoldsAsync(async () => await database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "outbox emptied");
+        await Eventually.HoldsAsync(async () => await Database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "outbox emptied");
         await api.DrainAsync(nameof(RecordingConsumer));
 
         var received = api.Recorder.Items.Where(i => Equals(i.Message, message)).ToList();
         Assert.That(received, Has.Count.EqualTo(1));
         Assert.That(received[0].MessageId, Is.EqualTo(messageId));
-        Assert.That(await database.CountAsync("SELECT count(*) FROM outbox_state"), Is.Zero);
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM outbox_state"), Is.Zero);
     }
 
     [Test]
@@ -107,7 +97,7 @@ public class When_publishing_through_the_bus_outbox
         Assert.That(async () => await PublishThenFailAsync(neverSaved), Throws.InvalidOperationException);
 
         var existing = Guid.NewGuid();
-        await database.ExecuteAsync($"INSERT INTO notes VALUES ('{existing}', 'taken')");
+        await Database.ExecuteAsync($"INSERT INTO notes VALUES ('{existing}', 'taken')");
         await using (var scope = api.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SpecDbContext>();
@@ -118,33 +108,20 @@ public class When_publishing_through_the_bus_outbox
 
         await api.PublishAndCommitAsync(committed);
         await api.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, committed)), "the committed message");
-        await Eventually.HoldsAsync(async () => await database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "outbox emptied");
+        await Eventually.HoldsAsync(async () => await Database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "outbox emptied");
         await api.DrainAsync(nameof(RecordingConsumer));
 
         var keys = api.Recorder.Of<Numbered>().Select(n => n.Key).ToList();
         Assert.That(keys, Does.Not.Contain(rolledBack.Key).And.Not.Contain(neverSaved.Key).And.Not.Contain(failedSave.Key));
         Assert.That(keys.Count(k => k == committed.Key), Is.EqualTo(1));
-        Assert.That(await database.CountAsync("SELECT count(*) FROM outbox_state"), Is.Zero);
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM outbox_state"), Is.Zero);
     }
 
     [Test]
     public async Task Should_start_delivery_on_commit_without_waiting_for_the_sweep()
     {
-        const int count = 100;
-        var latencies = new List<double>(count);
-        for (var seq = 1; seq <= count; seq++)
-        {
-            var message = new Numbered("latency", seq);
-            await api.PublishAndCommitAsync(message);
-            var committedAt = Stopwatch.GetTimestamp();
-            var received = await api.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, message)), $"message {seq}");
-            latencies.Add(Stopwatch.GetElapsedTime(committedAt, received.Single(i => Equals(i.Message, message)).Timestamp).TotalMilliseconds);
-        }
-
-        latencies.Sort();
-        await TestContext.Out.WriteLineAsync(
-            $"commit -> consumer, in-process wake-up, {count} sequential messages: p50 {latencies[count / 2]:F1} ms, p99 {latencies[count * 99 / 100 - 1]:F1} ms, max {latencies[^1]:F1} ms");
-        Assert.That(latencies, Has.Count.EqualTo(count));
+        var measured = await Latency.MeasureAsync(api, api, "latency", 100);
+        await TestContext.Out.WriteLineAsync($"commit -> consumer, in-process wake-up, {measured}");
     }
 
     private async Task PublishThenFailAsync(Numbered message)

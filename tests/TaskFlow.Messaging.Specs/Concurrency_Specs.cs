@@ -10,8 +10,7 @@ public class When_two_delivery_services_share_a_database
     private const int PerKey = 30;
 
     private DeliveryMeter meter = null!;
-    private TestDatabase database = null!;
-    private TestVirtualHost virtualHost = null!;
+    private SpecEnvironment environment = null!;
     private SpecHost first = null!;
     private SpecHost second = null!;
 
@@ -19,27 +18,19 @@ public class When_two_delivery_services_share_a_database
     public async Task StartAsync()
     {
         meter = new DeliveryMeter();
-        database = await TestDatabase.CreateAsync("two");
-        virtualHost = await TestVirtualHost.CreateAsync("two");
-        first = await SpecHost.StartAsync(database, virtualHost, x =>
+        environment = await SpecEnvironment.CreateAsync("two");
+        first = await environment.StartHostAsync(x =>
         {
             ConfigureOutbox(x);
-            x.AddConsumer<RecordingConsumer>().Endpoint(e =>
-            {
-                e.Name = "recorder";
-                e.ConcurrentMessageLimit = 1;
-            });
+            x.AddRecorder();
         });
-        second = await SpecHost.StartAsync(database, virtualHost, ConfigureOutbox);
+        second = await environment.StartHostAsync(ConfigureOutbox);
     }
 
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        await second.DisposeAsync();
-        await first.DisposeAsync();
-        await virtualHost.DisposeAsync();
-        await database.DisposeAsync();
+        await environment.DisposeAsync();
         meter.Dispose();
     }
 
@@ -57,7 +48,7 @@ public class When_two_delivery_services_share_a_database
         await first.Recorder.WaitUntilAsync(items => items.Count(i => i.Message is Numbered) >= Keys * PerKey, $"{Keys * PerKey} messages",
             TimeSpan.FromSeconds(90));
         var elapsed = Stopwatch.GetElapsedTime(started);
-        await Eventually.HoldsAsync(async () => await database.CountAsync("SELECT count(*) FROM outbox_state") == 0, "outbox emptied");
+        await Eventually.HoldsAsync(async () => await environment.Database.CountAsync("SELECT count(*) FROM outbox_state") == 0, "outbox emptied");
         await first.DrainAsync(nameof(RecordingConsumer));
 
         var received = first.Recorder.Items.Where(i => i.Message is Numbered).ToList();
@@ -125,11 +116,7 @@ public class When_two_delivery_services_drain_a_backlog
         await using var first = await SpecHost.StartAsync(database, virtualHost, x =>
         {
             Configure(x, deliver: true);
-            x.AddConsumer<RecordingConsumer>().Endpoint(e =>
-            {
-                e.Name = "recorder";
-                e.ConcurrentMessageLimit = 1;
-            });
+            x.AddRecorder();
         });
         await using var second = await SpecHost.StartAsync(database, virtualHost, x => Configure(x, deliver: true));
         await Eventually.HoldsAsync(async () => await database.CountAsync(

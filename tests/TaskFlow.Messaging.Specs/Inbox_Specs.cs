@@ -6,16 +6,16 @@ namespace TaskFlow.Messaging.Specs;
 /// <summary>A worker whose endpoints run every consumer behind the inbox (as the TaskFlow worker registers it).</summary>
 public class When_a_consumer_uses_the_inbox
 {
-    private TestDatabase database = null!;
-    private TestVirtualHost virtualHost = null!;
+    private SpecEnvironment environment = null!;
     private SpecHost worker = null!;
+
+    private TestDatabase Database => environment.Database;
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        database = await TestDatabase.CreateAsync("inbox");
-        virtualHost = await TestVirtualHost.CreateAsync("inbox");
-        worker = await SpecHost.StartAsync(database, virtualHost, x =>
+        environment = await SpecEnvironment.CreateAsync("inbox");
+        worker = await environment.StartHostAsync(x =>
         {
             x.AddTaskFlowOutbox<SpecDbContext>(o => o.DuplicateDetectionWindow = TimeSpan.FromMinutes(30));
             x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseTaskFlowOutbox<SpecDbContext>(context));
@@ -31,12 +31,7 @@ public class When_a_consumer_uses_the_inbox
     }
 
     [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await worker.DisposeAsync();
-        await virtualHost.DisposeAsync();
-        await database.DisposeAsync();
-    }
+    public async Task StopAsync() => await environment.DisposeAsync();
 
     [Test]
     public async Task Should_run_the_consumer_once_for_a_duplicated_message_id()
@@ -49,9 +44,9 @@ public class When_a_consumer_uses_the_inbox
         await worker.DrainAsync(nameof(PingConsumer));
 
         Assert.That(worker.Recorder.Of<Ping>().Count(p => p == ping), Is.EqualTo(1));
-        Assert.That(await database.CountAsync("SELECT count(*) FROM notes WHERE text = @text", ("text", $"ping {ping.Id}")), Is.EqualTo(1));
-        Assert.That(await database.CountAsync("SELECT receive_count FROM inbox_state WHERE message_id = @id", ("id", messageId)), Is.EqualTo(2));
-        Assert.That(await database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id AND delivered IS NOT NULL", ("id", messageId)),
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM notes WHERE text = @text", ("text", $"ping {ping.Id}")), Is.EqualTo(1));
+        Assert.That(await Database.CountAsync("SELECT receive_count FROM inbox_state WHERE message_id = @id", ("id", messageId)), Is.EqualTo(2));
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id AND delivered IS NOT NULL", ("id", messageId)),
             Is.EqualTo(1));
     }
 
@@ -65,12 +60,12 @@ public class When_a_consumer_uses_the_inbox
         await Task.WhenAll(Enumerable.Range(0, copies).Select(_ => endpoint.Send(ping, c => c.MessageId = messageId)));
 
         // Every copy that got through the inbox counted itself in the row it had to wait for.
-        await Eventually.HoldsAsync(async () => await database.CountAsync(
+        await Eventually.HoldsAsync(async () => await Database.CountAsync(
             "SELECT coalesce(sum(receive_count), 0) FROM inbox_state WHERE message_id = @id AND delivered IS NOT NULL", ("id", messageId)) == copies,
             "all copies handled");
 
         Assert.That(worker.Recorder.Of<Ping>().Count(p => p == ping), Is.EqualTo(1));
-        Assert.That(await database.CountAsync("SELECT count(*) FROM notes WHERE text = @text", ("text", $"ping {ping.Id}")), Is.EqualTo(1));
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM notes WHERE text = @text", ("text", $"ping {ping.Id}")), Is.EqualTo(1));
     }
 
     [Test]
@@ -82,12 +77,12 @@ public class When_a_consumer_uses_the_inbox
 
         var received = await worker.Recorder.WaitUntilAsync(
             items => items.Any(i => i.Message is Forwarded f && f.Id == forward.Id), "the consumer's publish");
-        await Eventually.HoldsAsync(async () => await database.CountAsync(
+        await Eventually.HoldsAsync(async () => await Database.CountAsync(
             "SELECT count(*) FROM outbox_message WHERE inbox_message_id = @id", ("id", messageId)) == 0, "the consumer's outbox emptied");
 
         Assert.That(received.Single(i => i.Message is Forwarded f && f.Id == forward.Id).Flag, Is.True,
             "the note written with the publish was committed when the published message arrived");
-        Assert.That(await database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id AND consumed IS NOT NULL", ("id", messageId)),
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id AND consumed IS NOT NULL", ("id", messageId)),
             Is.EqualTo(1));
     }
 
@@ -104,9 +99,9 @@ public class When_a_consumer_uses_the_inbox
 
         Assert.That(worker.Recorder.Of<Forward>(), Does.Contain(forward), "the consumer ran and published");
         Assert.That(worker.Recorder.Of<Forwarded>().Where(f => f.Id == forward.Id), Is.Empty);
-        Assert.That(await database.CountAsync("SELECT count(*) FROM notes WHERE id = @id", ("id", forward.Id)), Is.Zero);
-        Assert.That(await database.CountAsync("SELECT count(*) FROM outbox_message WHERE inbox_message_id = @id", ("id", messageId)), Is.Zero);
-        Assert.That(await database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id", ("id", messageId)), Is.Zero);
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM notes WHERE id = @id", ("id", forward.Id)), Is.Zero);
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM outbox_message WHERE inbox_message_id = @id", ("id", messageId)), Is.Zero);
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id", ("id", messageId)), Is.Zero);
     }
 
     private static void Serial(IEndpointRegistrationConfigurator endpoint, string name)

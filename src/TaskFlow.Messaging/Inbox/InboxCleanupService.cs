@@ -1,4 +1,3 @@
-using System.Data.Common;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,7 +38,7 @@ public sealed class InboxCleanupService<TDbContext>(
             {
                 return;
             }
-            catch (Exception exception) when (exception is DbException or InvalidOperationException or OperationCanceledException)
+            catch (Exception exception)
             {
                 logger.LogError(exception, "Inbox cleanup failed");
             }

@@ -48,7 +48,7 @@ public sealed class OutboxNotificationListener<TDbContext>(
             {
                 return;
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
+            catch (Exception exception)
             {
                 logger.LogWarning(exception, "Outbox notification listener lost its connection; reconnecting in {BackOff}", backOff);
             }
