@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace TaskFlow.Messaging;
+
+public static class OutboxModelBuilderExtensions
+{
+    private const int AddressLength = 256;
+
+    /// <summary>
+    /// Maps <see cref="OutboxMessage"/>, <see cref="OutboxState"/> and <see cref="InboxState"/> (the counterpart of
+    /// MassTransit's <c>AddTransactionalOutboxEntities</c>). Table, column and index names follow the context's naming
+    /// convention; migrations/0004_messaging.sql is the reviewed SQL for the snake_case one.
+    /// </summary>
+    public static ModelBuilder AddTaskFlowOutboxEntities(this ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<InboxState>(inbox =>
+        {
+            inbox.HasKey(i => i.Id);
+            inbox.Property(i => i.Id).UseIdentityByDefaultColumn();
+            inbox.HasAlternateKey(i => new { i.MessageId, i.ConsumerId });
+            inbox.HasIndex(i => i.Delivered);
+        });
+
+        modelBuilder.Entity<OutboxState>(state =>
+        {
+            state.HasKey(s => s.OutboxId);
+            state.Property(s => s.OutboxId).ValueGeneratedNever();
+            state.Property(s => s.Created).HasDefaultValueSql("clock_timestamp()");
+            state.HasIndex(s => s.Created);
+            state.HasIndex(s => new { s.PartitionKey, s.Created });
+        });
+
+        modelBuilder.Entity<OutboxMessage>(message =>
+        {
+            message.HasKey(m => m.SequenceNumber);
+            message.Property(m => m.SequenceNumber).UseIdentityByDefaultColumn();
+            message.Property(m => m.ContentType).HasMaxLength(AddressLength);
+            message.Property(m => m.SourceAddress).HasMaxLength(AddressLength);
+            message.Property(m => m.DestinationAddress).HasMaxLength(AddressLength);
+            message.Property(m => m.ResponseAddress).HasMaxLength(AddressLength);
+            message.Property(m => m.FaultAddress).HasMaxLength(AddressLength);
+            message.HasIndex(m => m.EnqueueTime);
+            message.HasIndex(m => m.ExpirationTime);
+            message.HasIndex(m => new { m.OutboxId, m.SequenceNumber }).IsUnique();
+            // Named explicitly: the conventional name is longer than PostgreSQL's 63-character identifiers.
+            message.HasIndex(m => new { m.InboxMessageId, m.InboxConsumerId, m.SequenceNumber }).IsUnique()
+                .HasDatabaseName("ix_outbox_message_inbox_id_sequence_number");
+            message.HasOne<OutboxState>().WithMany().HasForeignKey(m => m.OutboxId).OnDelete(DeleteBehavior.Cascade);
+            message.HasOne<InboxState>().WithMany()
+                .HasForeignKey(m => new { m.InboxMessageId, m.InboxConsumerId })
+                .HasPrincipalKey(i => new { i.MessageId, i.ConsumerId })
+                .OnDelete(DeleteBehavior.Cascade);
+        });
+
+        return modelBuilder;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace TaskFlow.Messaging;
+
+/// <summary>What the outbox for one DbContext needs beyond MassTransit's own option types.</summary>
+public sealed class TaskFlowOutboxOptions<TDbContext>
+    where TDbContext : DbContext
+{
+    /// <summary>
+    /// Message → partition key. Messages with the same key leave in the order their transactions committed;
+    /// null (the default for every message) means no ordering constraint beyond the publishing transaction.
+    /// </summary>
+    public Func<object, string?> PartitionKey { get; set; } = _ => null;
+}
+
+/// <summary>The PostgreSQL channel the outbox trigger notifies on commit (migrations/0004_messaging.sql).</summary>
+public static class OutboxChannel
+{
+    public const string Name = "taskflow_outbox";
+}

@@ -1,0 +1,147 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Specs.Infrastructure;
+
+namespace TaskFlow.Messaging.Specs;
+
+/// <summary>
+/// A request scope publishes through the bus outbox. The sweep is 5 minutes and there is no LISTEN connection, so
+/// anything delivered within the specs' deadline was woken by the commit in this process.
+/// </summary>
+public class When_publishing_through_the_bus_outbox
+{
+    private SpecEnvironment environment = null!;
+    private SpecHost api = null!;
+
+    private TestDatabase Database => environment.Database;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        environment = await SpecEnvironment.CreateAsync("bus");
+        api = await environment.StartHostAsync(x =>
+        {
+            x.AddTaskFlowOutbox<SpecDbContext>(o =>
+            {
+                o.QueryDelay = TimeSpan.FromMinutes(5);
+                o.UseBusOutbox(b => b.DisableNotificationListener());
+            });
+            x.AddRecorder();
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await environment.DisposeAsync();
+
+    [Test]
+    public async Task Should_deliver_a_committed_publish_exactly_once_with_its_identity()
+    {
+        var message = new Numbered("once", 1);
+        var messageId = NewId.NextGuid();
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SpecDbContext>();
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(message, context =>
+            {
+                context.MessageId = messageId;
+                context.Headers.Set("X-Tenant", "acme");
+            });
+            db.Notes.Add(new Note { Id = Guid.NewGuid(), Text = "with the publish" });
+            await db.SaveChangesAsync();
+        }
+
+        await api.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, message)), "the committed message");
+        await Eventually.HoldsAsync(async () => await Database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "outbox emptied");
+        await api.DrainAsync(nameof(RecordingConsumer));
+
+        var received = api.Recorder.Items.Where(i => Equals(i.Message, message)).ToList();
+        Assert.That(received, Has.Count.EqualTo(1));
+        Assert.That(received[0].MessageId, Is.EqualTo(messageId));
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM outbox_state"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_keep_the_headers_of_the_original_send()
+    {
+        var recorder = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new Numbered("headers", 1);
+        using var observer = api.Bus.ConnectConsumeMessageObserver(new HeaderObserver(message, recorder));
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(message, c => c.Headers.Set("X-Tenant", "acme"));
+            await scope.ServiceProvider.GetRequiredService<SpecDbContext>().SaveChangesAsync();
+        }
+
+        Assert.That(await recorder.Task.WaitAsync(Recorder.Deadline), Is.EqualTo("acme"));
+    }
+
+    [Test]
+    public async Task Should_never_send_a_publish_whose_transaction_did_not_commit()
+    {
+        var rolledBack = new Numbered("rolled-back", 1);
+        var neverSaved = new Numbered("never-saved", 1);
+        var failedSave = new Numbered("failed-save", 1);
+        var committed = new Numbered("committed", 1);
+
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SpecDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(rolledBack);
+            db.Notes.Add(new Note { Id = Guid.NewGuid(), Text = "rolled back" });
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        Assert.That(async () => await PublishThenFailAsync(neverSaved), Throws.InvalidOperationException);
+
+        var existing = Guid.NewGuid();
+        await Database.ExecuteAsync($"INSERT INTO notes VALUES ('{existing}', 'taken')");
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SpecDbContext>();
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(failedSave);
+            db.Notes.Add(new Note { Id = existing, Text = "duplicate key" });
+            Assert.That(async () => await db.SaveChangesAsync(), Throws.InstanceOf<DbUpdateException>());
+        }
+
+        await api.PublishAndCommitAsync(committed);
+        await api.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, committed)), "the committed message");
+        await Eventually.HoldsAsync(async () => await Database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "outbox emptied");
+        await api.DrainAsync(nameof(RecordingConsumer));
+
+        var keys = api.Recorder.Of<Numbered>().Select(n => n.Key).ToList();
+        Assert.That(keys, Does.Not.Contain(rolledBack.Key).And.Not.Contain(neverSaved.Key).And.Not.Contain(failedSave.Key));
+        Assert.That(keys.Count(k => k == committed.Key), Is.EqualTo(1));
+        Assert.That(await Database.CountAsync("SELECT count(*) FROM outbox_state"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_start_delivery_on_commit_without_waiting_for_the_sweep()
+    {
+        var measured = await Latency.MeasureAsync(api, api, "latency", 100);
+        await TestContext.Out.WriteLineAsync($"commit -> consumer, in-process wake-up, {measured}");
+    }
+
+    private async Task PublishThenFailAsync(Numbered message)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(message);
+        throw new InvalidOperationException("The request failed before it saved.");
+    }
+
+    private sealed class HeaderObserver(Numbered expected, TaskCompletionSource<string?> header) : IConsumeMessageObserver<Numbered>
+    {
+        public Task PreConsume(ConsumeContext<Numbered> context)
+        {
+            if (context.Message == expected)
+                header.TrySetResult(context.Headers.Get<string>("X-Tenant"));
+            return Task.CompletedTask;
+        }
+
+        public Task PostConsume(ConsumeContext<Numbered> context) => Task.CompletedTask;
+
+        public Task ConsumeFault(ConsumeContext<Numbered> context, Exception exception) => Task.CompletedTask;
+    }
+}

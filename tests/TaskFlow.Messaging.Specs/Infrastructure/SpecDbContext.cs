@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace TaskFlow.Messaging.Specs.Infrastructure;
+
+/// <summary>A stand-in for an application's DbContext: one business table plus the messaging entities.</summary>
+public sealed class SpecDbContext(DbContextOptions<SpecDbContext> options) : DbContext(options)
+{
+    public const string NotesTableSql = "CREATE TABLE notes (id uuid PRIMARY KEY, text text NOT NULL)";
+
+    public DbSet<Note> Notes => Set<Note>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Note>().ToTable("notes");
+        modelBuilder.AddTaskFlowOutboxEntities();
+    }
+}
+
+public sealed class Note
+{
+    public Guid Id { get; set; }
+    public string Text { get; set; } = "";
+}
+
+/// <summary>Only the messaging entities, to compare EF's idea of the schema with the reviewed script.</summary>
+public sealed class MessagingOnlyDbContext(DbContextOptions<MessagingOnlyDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddTaskFlowOutboxEntities();
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using MassTransit;
+
+namespace TaskFlow.Messaging.Specs.Infrastructure;
+
+/// <summary>A fixture's own database and virtual host, and the hosts started on them; disposed in reverse.</summary>
+public sealed class SpecEnvironment : IAsyncDisposable
+{
+    private readonly List<SpecHost> hosts = [];
+
+    private SpecEnvironment(TestDatabase database, TestVirtualHost virtualHost)
+    {
+        Database = database;
+        VirtualHost = virtualHost;
+    }
+
+    public TestDatabase Database { get; }
+    public TestVirtualHost VirtualHost { get; }
+
+    public static async Task<SpecEnvironment> CreateAsync(string purpose)
+    {
+        var database = await TestDatabase.CreateAsync(purpose);
+        try
+        {
+            return new SpecEnvironment(database, await TestVirtualHost.CreateAsync(purpose));
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<SpecHost> StartHostAsync(Action<IBusRegistrationConfigurator> configure)
+    {
+        var host = await SpecHost.StartAsync(Database, VirtualHost, configure);
+        hosts.Add(host);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = hosts.Count - 1; i >= 0; i--)
+            await hosts[i].DisposeAsync();
+        await VirtualHost.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
+
+public static class SpecRegistrations
+{
+    /// <summary>The <see cref="RecordingConsumer"/> on queue "recorder", one message at a time (so queue order is consume order).</summary>
+    public static void AddRecorder(this IBusRegistrationConfigurator x) =>
+        x.AddConsumer<RecordingConsumer>().Endpoint(e =>
+        {
+            e.Name = "recorder";
+            e.ConcurrentMessageLimit = 1;
+        });
+}
+
+/// <summary>Commit → consumer latency of sequential messages, each awaited before the next is committed.</summary>
+public static class Latency
+{
+    public static async Task<string> MeasureAsync(SpecHost producer, SpecHost consumer, string key, int count)
+    {
+        var latencies = new List<double>(count);
+        for (var seq = 1; seq <= count; seq++)
+        {
+            var message = new Numbered(key, seq);
+            await producer.PublishAndCommitAsync(message);
+            var committedAt = Stopwatch.GetTimestamp();
+            var received = await consumer.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, message)), $"{key} {seq}");
+            latencies.Add(Stopwatch.GetElapsedTime(committedAt, received.Single(i => Equals(i.Message, message)).Timestamp).TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        return $"{count} sequential messages: p50 {latencies[count / 2]:F1} ms, p99 {latencies[(count * 99 / 100) - 1]:F1} ms, max {latencies[^1]:F1} ms";
+    }
+}

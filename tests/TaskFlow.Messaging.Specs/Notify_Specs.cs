@@ -1,0 +1,51 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Specs.Infrastructure;
+
+namespace TaskFlow.Messaging.Specs;
+
+/// <summary>
+/// One instance commits, another delivers: the producer has no delivery service, the deliverer sweeps every 5 minutes,
+/// so only PostgreSQL's NOTIFY (sent by the commit) can make the deliverer pick the messages up within the deadline.
+/// </summary>
+public class When_another_instance_commits
+{
+    private SpecEnvironment environment = null!;
+    private SpecHost deliverer = null!;
+    private SpecHost producer = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        environment = await SpecEnvironment.CreateAsync("notify");
+        deliverer = await environment.StartHostAsync(x =>
+        {
+            x.AddTaskFlowOutbox<SpecDbContext>(o =>
+            {
+                o.QueryDelay = TimeSpan.FromMinutes(5);
+                o.UseBusOutbox();
+            });
+            x.AddRecorder();
+        });
+        producer = await environment.StartHostAsync(x => x.AddTaskFlowOutbox<SpecDbContext>(o =>
+        {
+            o.QueryDelay = TimeSpan.FromMinutes(5);
+            o.UseBusOutbox(b => b.DisableDeliveryService());
+        }));
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await environment.DisposeAsync();
+
+    [Test]
+    public async Task Should_be_delivered_by_the_listening_instance_without_waiting_for_the_sweep()
+    {
+        var listener = deliverer.Services.GetServices<IHostedService>().OfType<OutboxNotificationListener<SpecDbContext>>().Single();
+        await Eventually.HoldsAsync(() => Task.FromResult(listener.IsListening), "the deliverer is listening");
+        Assert.That(producer.Services.GetServices<IHostedService>().OfType<OutboxDeliveryService<SpecDbContext>>(), Is.Empty);
+
+        var measured = await Latency.MeasureAsync(producer, deliverer, "notify", 50);
+        await TestContext.Out.WriteLineAsync($"commit -> consumer, woken by NOTIFY from another host, {measured}");
+    }
+}

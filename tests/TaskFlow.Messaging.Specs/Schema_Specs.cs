@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Specs.Infrastructure;
+
+namespace TaskFlow.Messaging.Specs;
+
+/// <summary>
+/// migrations/0004_messaging.sql must be exactly what EF Core would create from <c>AddTaskFlowOutboxEntities</c> under the
+/// snake_case convention (the application's schema spec compares the whole database the same way).
+/// </summary>
+public class When_the_messaging_migration_is_applied
+{
+    private const string ColumnsSql = """
+        SELECT table_name || '.' || column_name || ' ' || udt_name || ' ' || is_nullable
+               || ' collation=' || coalesce(collation_name, '-') || ' generated=' || coalesce(generation_expression, '-')
+               || ' identity=' || is_identity || coalesce(' ' || identity_generation, '')
+        FROM information_schema.columns
+        WHERE table_schema = 'public'
+        ORDER BY 1
+        """;
+
+    private const string IndexesSql = """
+        SELECT indexname || ': ' || regexp_replace(indexdef, '^.* USING ', '')
+        FROM pg_indexes
+        WHERE schemaname = 'public' AND indexname NOT LIKE '%pkey' AND indexname NOT LIKE 'pk\_%'
+        ORDER BY 1
+        """;
+
+    [Test]
+    public async Task Should_agree_with_the_EF_Core_model()
+    {
+        await using var migrated = await TestDatabase.CreateAsync("sql", migrate: false);
+        await migrated.ExecuteAsync(TestDatabase.MessagingScript());
+        await using var fromModel = await TestDatabase.CreateAsync("model", migrate: false);
+        var options = new DbContextOptionsBuilder<MessagingOnlyDbContext>().UseNpgsql(fromModel.ConnectionString).UseSnakeCaseNamingConvention().Options;
+        await using (var context = new MessagingOnlyDbContext(options))
+            await context.Database.EnsureCreatedAsync();
+
+        var migratedColumns = await migrated.ReadStringsAsync(ColumnsSql);
+        var migratedIndexes = await migrated.ReadStringsAsync(IndexesSql);
+
+        Assert.That(migratedColumns, Has.Count.EqualTo(37));
+        Assert.That(migratedColumns, Is.EqualTo(await fromModel.ReadStringsAsync(ColumnsSql)));
+        Assert.That(migratedIndexes, Is.EqualTo(await fromModel.ReadStringsAsync(IndexesSql)));
+    }
+
+    [Test]
+    public async Task Should_stamp_and_announce_a_state_only_when_its_transaction_commits()
+    {
+        await using var database = await TestDatabase.CreateAsync("trigger");
+        await using var listener = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await listener.OpenAsync();
+        var announced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        listener.Notification += (_, e) => announced.TrySetResult();
+        await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {OutboxChannel.Name}", listener))
+            await listen.ExecuteNonQueryAsync();
+
+        await database.ExecuteAsync("""
+            BEGIN;
+            INSERT INTO outbox_state (outbox_id, lock_id, created) VALUES (gen_random_uuid(), gen_random_uuid(), '2000-01-01');
+            ROLLBACK;
+            BEGIN;
+            INSERT INTO outbox_state (outbox_id, lock_id, created) VALUES (gen_random_uuid(), gen_random_uuid(), '2000-01-01');
+            COMMIT;
+            """);
+        using var deadline = new CancellationTokenSource(Recorder.Deadline);
+        while (!announced.Task.IsCompleted)
+            await listener.WaitAsync(deadline.Token);
+
+        Assert.That(await database.CountAsync("SELECT count(*) FROM outbox_state"), Is.EqualTo(1));
+        Assert.That(await database.CountAsync("SELECT count(*) FROM outbox_state WHERE created > now() - interval '1 hour'"), Is.EqualTo(1));
+    }
+}
