@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Services
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(brokerNeededForReadiness: false);
+builder.AddTaskFlowMessaging(MessagingRole.Api);
 builder.AddTaskFlowHttp();
 builder.AddTaskFlowAuth();
 

@@ -21,7 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Services
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(brokerNeededForReadiness: true, bus => bus.AddTaskFlowAudit());
+builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit());
 
 var app = builder.Build();
 

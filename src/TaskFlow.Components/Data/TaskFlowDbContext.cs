@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NpgsqlTypes;
+using TaskFlow.Messaging;
 using TaskFlow.Components.Accounts;
 using TaskFlow.Components.Audit;
 using TaskFlow.Components.Tasks;
@@ -25,6 +26,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         modelBuilder.Entity<User>(ConfigureUser);
         modelBuilder.Entity<TaskItem>(ConfigureTask);
         modelBuilder.Entity<AuditEntry>(ConfigureAudit);
+        modelBuilder.AddTaskFlowOutboxEntities();
     }
 
     /// <summary>Partitioned by month and append-only in the database (migrations/0003); EF only reads it.</summary>

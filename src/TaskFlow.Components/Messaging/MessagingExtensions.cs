@@ -3,6 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using TaskFlow.Components.Data;
+using TaskFlow.Contracts;
+using TaskFlow.Messaging;
 
 namespace TaskFlow.Components.Messaging;
 
@@ -15,13 +18,11 @@ public static class MessagingExtensions
     /// MassTransit on RabbitMQ. Exchanges take the events' names (taskflow.tasks.created, ...), queues the
     /// consumers' (taskflow-audit, ...), each with an _error queue beside it. A failing message is tried
     /// again at once, then after growing pauses, then moved to the _error queue.
+    /// Messages published in a request are stored with the change and delivered after commit (bus outbox, in the API);
+    /// every consumer runs behind an inbox, so a redelivered message is processed once (worker).
     /// </summary>
-    /// <param name="brokerNeededForReadiness">
-    /// False for the API: it keeps accepting changes while the broker is away (they wait in the outbox),
-    /// so a broker outage only degrades it. A worker without the broker cannot work, so it is not ready.
-    /// </param>
     public static IHostApplicationBuilder AddTaskFlowMessaging(
-        this IHostApplicationBuilder builder, bool brokerNeededForReadiness, Action<IBusRegistrationConfigurator>? configure = null)
+        this IHostApplicationBuilder builder, MessagingRole role, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var broker = new Uri(builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
 
@@ -31,13 +32,26 @@ public static class MessagingExtensions
             {
                 health.Name = "rabbitmq";
                 health.Tags.Add("ready");
-                health.MinimalFailureStatus = brokerNeededForReadiness ? HealthStatus.Unhealthy : HealthStatus.Degraded;
+                // The API keeps accepting changes while the broker is away (they wait in the outbox), so an outage
+                // only degrades it; a worker without the broker cannot work, so it is not ready.
+                health.MinimalFailureStatus = role == MessagingRole.Api ? HealthStatus.Degraded : HealthStatus.Unhealthy;
             });
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddTaskFlowOutbox<TaskFlowDbContext>(outbox =>
             {
-                // Outermost first: growing pauses around a few immediate tries.
+                // Events of one task leave in commit order; different tasks in parallel.
+                outbox.PartitionKey(message => message is ITaskEvent e ? e.TaskId.ToString() : null);
+                if (role == MessagingRole.Api)
+                {
+                    outbox.DisableInboxCleanupService();
+                    outbox.UseBusOutbox();
+                }
+            });
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                // Outermost first: growing pauses around a few immediate tries, each try in a fresh inbox transaction.
                 endpoint.UseMessageRetry(retry => retry.Incremental(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)));
                 endpoint.UseMessageRetry(retry => retry.Immediate(2));
+                endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
             });
 
             configure?.Invoke(bus);
@@ -69,4 +83,14 @@ public static class MessagingExtensions
         var parts = Uri.UnescapeDataString(broker.UserInfo).Split(':', 2);
         return parts.Length == 2 && parts[0].Length > 0 ? (parts[0], parts[1]) : ("guest", "guest");
     }
+}
+
+/// <summary>What a host does with the bus.</summary>
+public enum MessagingRole
+{
+    /// <summary>Publishes through the bus outbox and delivers it; runs no consumers.</summary>
+    Api,
+
+    /// <summary>Runs the consumers, each behind the inbox.</summary>
+    Worker,
 }

@@ -19,7 +19,7 @@ public static class WorkerHost
             ["Database:MigrateOnStartup"] = "false",
         });
         builder.AddTaskFlowData();
-        builder.AddTaskFlowMessaging(brokerNeededForReadiness: true, bus => bus.AddTaskFlowAudit());
+        builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit());
         var host = builder.Build();
         await host.StartAsync();
         return host;

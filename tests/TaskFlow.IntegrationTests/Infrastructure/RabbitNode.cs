@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace TaskFlow.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A RabbitMQ node of the test's own (Debian's rabbitmq-server, on loopback, its data in a temporary folder),
+/// so a test can kill and restart the broker without disturbing anything else that shares the machine's broker.
+/// </summary>
+public sealed class RabbitNode : IAsyncDisposable
+{
+    private const string Server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private readonly string folder = Directory.CreateTempSubdirectory("taskflow-rabbit-").FullName;
+    private readonly string name = $"taskflow-test-{Guid.NewGuid():N}"[..30] + "@localhost";
+    private Process? process;
+
+    public int Port { get; } = FreePort();
+    private int DistributionPort { get; } = FreePort();
+
+    public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
+
+    public static bool IsInstalled => File.Exists(Server);
+
+    public async Task StartAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "mnesia"));
+        Directory.CreateDirectory(Path.Combine(folder, "log"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "enabled_plugins"), "[].");
+        await File.WriteAllTextAsync(Path.Combine(folder, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{Port}\n");
+
+        var start = new ProcessStartInfo(Server) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["HOME"] = folder;
+        start.Environment["RABBITMQ_NODENAME"] = name;
+        start.Environment["RABBITMQ_NODE_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["RABBITMQ_DIST_PORT"] = DistributionPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["RABBITMQ_MNESIA_BASE"] = Path.Combine(folder, "mnesia");
+        start.Environment["RABBITMQ_LOG_BASE"] = Path.Combine(folder, "log");
+        start.Environment["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(folder, "enabled_plugins");
+        start.Environment["RABBITMQ_CONFIG_FILE"] = Path.Combine(folder, "rabbitmq");
+        start.Environment["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+        process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        await Eventually.MatchesAsync(() => Task.FromResult(Accepts(Port)), open => open, TimeSpan.FromSeconds(60), $"RabbitMQ node {name} on port {Port}");
+    }
+
+    /// <summary>SIGKILL: the broker vanishes as in a crash; its durable queues survive on disk for the restart.</summary>
+    public async Task KillAsync()
+    {
+        if (process is null)
+            return;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        process.Dispose();
+        process = null;
+        await Eventually.MatchesAsync(() => Task.FromResult(Accepts(Port)), open => !open, TimeSpan.FromSeconds(30), "the port to close");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling Erlang helper may still hold a log file; the temp folder is cleaned by the OS.
+        }
+    }
+
+    private static bool Accepts(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
