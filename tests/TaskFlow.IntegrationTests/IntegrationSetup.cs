@@ -22,7 +22,7 @@ public sealed class IntegrationSetup
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        database = await TestDatabase.CreateAsync("api");
+        database = await TaskFlowDatabase.CreateAsync("api");
         broker = await TestBroker.CreateAsync("api");
         api = new TaskFlowApiFactory(database.ConnectionString, broker.ConnectionString);
         worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);

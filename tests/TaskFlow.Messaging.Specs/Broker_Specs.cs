@@ -15,7 +15,7 @@ public class When_the_broker_is_unavailable
     public async Task Should_keep_committing_and_deliver_everything_once_it_is_back()
     {
         using var meter = new DeliveryMeter();
-        await using var database = await TestDatabase.CreateAsync("down");
+        await using var database = await SpecDatabase.CreateAsync("down");
         await using var virtualHost = await TestVirtualHost.CreateAsync("down");
         await using var api = await SpecHost.StartAsync(database, virtualHost, x =>
         {

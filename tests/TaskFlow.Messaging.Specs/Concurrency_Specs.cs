@@ -87,7 +87,7 @@ public class When_two_delivery_services_drain_a_backlog
     [Test]
     public async Task Should_deliver_it_once_each_in_key_order()
     {
-        await using var database = await TestDatabase.CreateAsync("backlog");
+        await using var database = await SpecDatabase.CreateAsync("backlog");
         await using var virtualHost = await TestVirtualHost.CreateAsync("backlog");
         using var meter = new DeliveryMeter();
         const int total = Transactions * PerTransaction;

@@ -117,7 +117,7 @@ public class When_the_inbox_is_cleaned_up
     [Test]
     public async Task Should_delete_only_rows_delivered_before_the_window()
     {
-        await using var database = await TestDatabase.CreateAsync("cleanup");
+        await using var database = await SpecDatabase.CreateAsync("cleanup");
         await using var virtualHost = await TestVirtualHost.CreateAsync("cleanup");
         await database.ExecuteAsync("""
             INSERT INTO inbox_state (message_id, consumer_id, lock_id, received, receive_count, consumed, delivered)

@@ -28,9 +28,9 @@ public class When_the_messaging_migration_is_applied
     [Test]
     public async Task Should_agree_with_the_EF_Core_model()
     {
-        await using var migrated = await TestDatabase.CreateAsync("sql", migrate: false);
-        await migrated.ExecuteAsync(TestDatabase.MessagingScript());
-        await using var fromModel = await TestDatabase.CreateAsync("model", migrate: false);
+        await using var migrated = await SpecDatabase.CreateAsync("sql", migrate: false);
+        await migrated.ExecuteAsync(SpecDatabase.MessagingScript());
+        await using var fromModel = await SpecDatabase.CreateAsync("model", migrate: false);
         var options = new DbContextOptionsBuilder<MessagingOnlyDbContext>().UseNpgsql(fromModel.ConnectionString).UseSnakeCaseNamingConvention().Options;
         await using (var context = new MessagingOnlyDbContext(options))
             await context.Database.EnsureCreatedAsync();
@@ -46,7 +46,7 @@ public class When_the_messaging_migration_is_applied
     [Test]
     public async Task Should_stamp_and_announce_a_state_only_when_its_transaction_commits()
     {
-        await using var database = await TestDatabase.CreateAsync("trigger");
+        await using var database = await SpecDatabase.CreateAsync("trigger");
         await using var listener = new Npgsql.NpgsqlConnection(database.ConnectionString);
         await listener.OpenAsync();
         var announced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

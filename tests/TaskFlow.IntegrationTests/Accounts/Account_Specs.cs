@@ -98,7 +98,7 @@ public class When_someone_hammers_the_login
     [Test]
     public async Task Should_answer_429_with_retry_after_once_the_limit_is_spent()
     {
-        await using var database = await TestDatabase.CreateAsync("ratelimit");
+        await using var database = await TaskFlowDatabase.CreateAsync("ratelimit");
         await using var api = new TaskFlowApiFactory(database.ConnectionString, IntegrationSetup.Broker.ConnectionString, authPermitLimit: 3);
         using var client = api.CreateClient();
 

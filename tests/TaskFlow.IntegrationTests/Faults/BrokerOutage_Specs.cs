@@ -14,7 +14,7 @@ public class When_rabbitmq_is_down_while_tasks_are_created
     [Test]
     public async Task Should_keep_answering_and_deliver_every_event_once_when_it_is_back()
     {
-        await using var database = await TestDatabase.CreateAsync("outage");
+        await using var database = await TaskFlowDatabase.CreateAsync("outage");
         await using var node = new RabbitNode();
         await node.StartAsync();
         await using var api = new TaskFlowApiFactory(database.ConnectionString, node.ConnectionString);
@@ -57,7 +57,7 @@ public class When_the_api_is_killed_in_the_middle_of_a_burst
     [Test]
     public async Task Should_deliver_the_event_of_every_committed_task_exactly_once_after_restart()
     {
-        await using var database = await TestDatabase.CreateAsync("apikill");
+        await using var database = await TaskFlowDatabase.CreateAsync("apikill");
         await using var broker = await TestBroker.CreateAsync("apikill");
         using var worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);
         await using var api = new ApiProcess(database.ConnectionString, broker.ConnectionString);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace TaskFlow.IntegrationTests.Infrastructure;
 
@@ -9,7 +8,7 @@ public sealed class ApiProcess(string databaseConnectionString, string brokerCon
 {
     private Process? process;
 
-    public Uri BaseAddress { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public Uri BaseAddress { get; } = new($"http://127.0.0.1:{Loopback.FreePort()}/");
 
     public async Task StartAsync()
     {
@@ -47,9 +46,7 @@ public sealed class ApiProcess(string databaseConnectionString, string brokerCon
     {
         if (process is null)
             return;
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        process.Dispose();
+        await Crash.KillAsync(process);
         process = null;
     }
 
@@ -65,12 +62,5 @@ public sealed class ApiProcess(string databaseConnectionString, string brokerCon
             root = root.Parent;
         var assembly = Path.Combine(root!.FullName, "src", "TaskFlow.Api", "bin", configuration, "net10.0", "TaskFlow.Api.dll");
         return File.Exists(assembly) ? assembly : throw new FileNotFoundException("Build the API first.", assembly);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

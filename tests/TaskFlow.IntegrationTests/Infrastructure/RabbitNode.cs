@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace TaskFlow.IntegrationTests.Infrastructure;
 
@@ -15,8 +13,8 @@ public sealed class RabbitNode : IAsyncDisposable
     private readonly string name = $"taskflow-test-{Guid.NewGuid():N}"[..30] + "@localhost";
     private Process? process;
 
-    public int Port { get; } = FreePort();
-    private int DistributionPort { get; } = FreePort();
+    public int Port { get; } = Loopback.FreePort();
+    private int DistributionPort { get; } = Loopback.FreePort();
 
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
 
@@ -43,7 +41,7 @@ public sealed class RabbitNode : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        await Eventually.MatchesAsync(() => Task.FromResult(Accepts(Port)), open => open, TimeSpan.FromSeconds(60), $"RabbitMQ node {name} on port {Port}");
+        await Eventually.MatchesAsync(() => Task.FromResult(Loopback.Accepts(Port)), open => open, TimeSpan.FromSeconds(60), $"RabbitMQ node {name} on port {Port}");
     }
 
     /// <summary>SIGKILL: the broker vanishes as in a crash; its durable queues survive on disk for the restart.</summary>
@@ -51,11 +49,9 @@ public sealed class RabbitNode : IAsyncDisposable
     {
         if (process is null)
             return;
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
-        process.Dispose();
+        await Crash.KillAsync(process);
         process = null;
-        await Eventually.MatchesAsync(() => Task.FromResult(Accepts(Port)), open => !open, TimeSpan.FromSeconds(30), "the port to close");
+        await Eventually.MatchesAsync(() => Task.FromResult(Loopback.Accepts(Port)), open => !open, TimeSpan.FromSeconds(30), "the port to close");
     }
 
     public async ValueTask DisposeAsync()
@@ -69,26 +65,5 @@ public sealed class RabbitNode : IAsyncDisposable
         {
             // A straggling Erlang helper may still hold a log file; the temp folder is cleaned by the OS.
         }
-    }
-
-    private static bool Accepts(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

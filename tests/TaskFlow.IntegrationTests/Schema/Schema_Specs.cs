@@ -34,15 +34,15 @@ public class When_the_migrations_are_applied_to_an_empty_database
     [Test]
     public async Task Should_agree_with_the_EF_Core_model()
     {
-        await using var fromModel = await TestDatabase.CreateAsync("model", migrate: false);
+        await using var fromModel = await TaskFlowDatabase.CreateAsync("model", migrate: false);
         var options = new DbContextOptionsBuilder<TaskFlowDbContext>().UseNpgsql(fromModel.ConnectionString).UseSnakeCaseNamingConvention().Options;
         await using (var context = new TaskFlowDbContext(options))
             await context.Database.EnsureCreatedAsync();
 
-        var migratedColumns = await ReadAsync(IntegrationSetup.Database.ConnectionString, ColumnsSql);
-        var modelColumns = await ReadAsync(fromModel.ConnectionString, ColumnsSql);
-        var migratedIndexes = await ReadAsync(IntegrationSetup.Database.ConnectionString, IndexesSql);
-        var modelIndexes = await ReadAsync(fromModel.ConnectionString, IndexesSql);
+        var migratedColumns = await IntegrationSetup.Database.ReadStringsAsync(ColumnsSql);
+        var modelColumns = await fromModel.ReadStringsAsync(ColumnsSql);
+        var migratedIndexes = await IntegrationSetup.Database.ReadStringsAsync(IndexesSql);
+        var modelIndexes = await fromModel.ReadStringsAsync(IndexesSql);
 
         Assert.That(migratedColumns, Is.Not.Empty);
         Assert.That(migratedColumns, Is.EqualTo(modelColumns));
@@ -52,11 +52,11 @@ public class When_the_migrations_are_applied_to_an_empty_database
     [Test]
     public async Task Should_record_every_script_once_and_apply_nothing_the_second_time()
     {
-        await using var database = await TestDatabase.CreateAsync("rerun");
+        await using var database = await TaskFlowDatabase.CreateAsync("rerun");
 
         await new SchemaMigrator(database.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).MigrateAsync();
 
-        var journal = await ReadAsync(database.ConnectionString, "SELECT scriptname FROM schema_versions ORDER BY scriptname");
+        var journal = await database.ReadStringsAsync("SELECT scriptname FROM schema_versions ORDER BY scriptname");
         Assert.That(journal, Is.EqualTo(SchemaMigrator.ScriptNames()));
         Assert.That(journal, Has.Count.GreaterThanOrEqualTo(2));
     }
@@ -64,24 +64,12 @@ public class When_the_migrations_are_applied_to_an_empty_database
     [Test]
     public async Task Should_let_several_hosts_migrate_at_once()
     {
-        await using var database = await TestDatabase.CreateAsync("race", migrate: false);
+        await using var database = await TaskFlowDatabase.CreateAsync("race", migrate: false);
 
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
             new SchemaMigrator(database.ConnectionString, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).MigrateAsync()));
 
-        var journal = await ReadAsync(database.ConnectionString, "SELECT scriptname FROM schema_versions ORDER BY scriptname");
+        var journal = await database.ReadStringsAsync("SELECT scriptname FROM schema_versions ORDER BY scriptname");
         Assert.That(journal, Is.EqualTo(SchemaMigrator.ScriptNames()));
-    }
-
-    private static async Task<List<string>> ReadAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-            rows.Add(reader.GetString(0));
-        return rows;
     }
 }

@@ -24,7 +24,7 @@ public class When_a_user_with_100000_tasks_lists_them
     [OneTimeSetUp]
     public async Task SeedAsync()
     {
-        database = await TestDatabase.CreateAsync("plans");
+        database = await TaskFlowDatabase.CreateAsync("plans");
         api = new TaskFlowApiFactory(database.ConnectionString, IntegrationSetup.Broker.ConnectionString, services: s => s.AddSingleton<IInterceptor>(commands));
         user = await api.NewUserAsync();
         var owner = JsonDocument.Parse(await user.GetStringAsync("/api/v1/accounts/me")).RootElement.GetProperty("id").GetGuid();

@@ -19,7 +19,7 @@ public sealed class SpecEnvironment : IAsyncDisposable
 
     public static async Task<SpecEnvironment> CreateAsync(string purpose)
     {
-        var database = await TestDatabase.CreateAsync(purpose);
+        var database = await SpecDatabase.CreateAsync(purpose);
         try
         {
             return new SpecEnvironment(database, await TestVirtualHost.CreateAsync(purpose));

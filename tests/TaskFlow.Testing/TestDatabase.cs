@@ -1,8 +1,9 @@
+using System.Globalization;
 using Npgsql;
 
-namespace TaskFlow.Messaging.Specs.Infrastructure;
+namespace TaskFlow.Testing;
 
-/// <summary>A throw-away database on the real PostgreSQL server with the messaging tables from migrations/0004_messaging.sql.</summary>
+/// <summary>A throw-away database on the real PostgreSQL server; dropped, whoever is still connected, when disposed.</summary>
 public sealed class TestDatabase : IAsyncDisposable
 {
     private TestDatabase(string name, string connectionString)
@@ -14,37 +15,23 @@ public sealed class TestDatabase : IAsyncDisposable
     public string Name { get; }
     public string ConnectionString { get; }
 
+    /// <summary>Where the tests find the server; the test command provisions it on 127.0.0.1.</summary>
     public static string ServerConnectionString =>
         Environment.GetEnvironmentVariable("TASKFLOW_TEST_POSTGRES")
         ?? "Host=127.0.0.1;Port=5432;Username=taskflow;Password=taskflow;Database=postgres";
 
-    public static async Task<TestDatabase> CreateAsync(string purpose, bool migrate = true)
+    /// <param name="prepare">Builds the schema the test needs, given the new database's connection string.</param>
+    public static async Task<TestDatabase> CreateAsync(string purpose, Func<string, Task>? prepare = null)
     {
-        var name = $"taskflow_msg_{purpose}_{Guid.NewGuid():N}"[..48];
+        var name = $"taskflow_test_{purpose}_{Guid.NewGuid():N}"[..48];
         await ExecuteAsync(ServerConnectionString, $"CREATE DATABASE \"{name}\"");
-        var connectionString = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
-        var database = new TestDatabase(name, connectionString);
-        if (migrate)
-        {
-            await ExecuteAsync(connectionString, MessagingScript());
-            await ExecuteAsync(connectionString, SpecDbContext.NotesTableSql);
-        }
-
+        var database = new TestDatabase(name, new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString);
+        if (prepare is not null)
+            await prepare(database.ConnectionString);
         return database;
     }
 
-    public static string MessagingScript()
-    {
-        using var stream = typeof(TestDatabase).Assembly.GetManifestResourceStream("0004_messaging.sql")
-            ?? throw new InvalidOperationException("migrations/0004_messaging.sql is not embedded.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
-
-    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
-        Convert.ToInt64(await ScalarAsync(sql, parameters), System.Globalization.CultureInfo.InvariantCulture);
-
-    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
@@ -52,8 +39,11 @@ public sealed class TestDatabase : IAsyncDisposable
         foreach (var (parameterName, value) in parameters)
             command.Parameters.AddWithValue(parameterName, value);
         var result = await command.ExecuteScalarAsync();
-        return result is DBNull ? null : result;
+        return result is null or DBNull ? default : (T)result;
     }
+
+    public async Task<long> CountAsync(string sql, params (string Name, object Value)[] parameters) =>
+        Convert.ToInt64(await ScalarAsync<object>(sql, parameters), CultureInfo.InvariantCulture);
 
     public Task ExecuteAsync(string sql) => ExecuteAsync(ConnectionString, sql);
 
