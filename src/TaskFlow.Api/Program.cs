@@ -10,6 +10,7 @@ using TaskFlow.Components.Messaging;
 var builder = WebApplication.CreateBuilder(args);
 
 // Services
+builder.AddTaskFlowLogging();
 builder.AddTaskFlowData();
 builder.AddTaskFlowMessaging(MessagingRole.Api);
 builder.AddTaskFlowHttp();

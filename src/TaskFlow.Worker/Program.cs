@@ -20,6 +20,7 @@ if (args is ["migrate", ..])
 var builder = WebApplication.CreateBuilder(args);
 
 // Services
+builder.AddTaskFlowLogging();
 builder.AddTaskFlowData();
 builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit());
 
