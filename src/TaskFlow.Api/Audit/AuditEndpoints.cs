@@ -33,7 +33,7 @@ public static class AuditEndpoints
         Guid id, string? limit, string? cursor, ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        var take = ParseLimit(limit, errors);
+        var take = PageSize.Parse(limit, DefaultLimit, MaxLimit, errors);
         var after = ParseCursor(cursor, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
@@ -55,7 +55,7 @@ public static class AuditEndpoints
         var until = ParseInstant(to, "to", errors);
         if (type is not null && !EventTypes.Contains(type))
             errors["type"] = [$"Must be one of {string.Join(", ", EventTypes)}."];
-        var take = ParseLimit(limit, errors);
+        var take = PageSize.Parse(limit, DefaultLimit, MaxLimit, errors);
         var after = ParseCursor(cursor, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
@@ -88,15 +88,6 @@ public static class AuditEndpoints
             next);
     }
 
-    private static int ParseLimit(string? text, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return DefaultLimit;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
-            return limit;
-        errors["limit"] = [$"Must be a whole number from 1 to {MaxLimit}."];
-        return DefaultLimit;
-    }
 
     private static (DateTimeOffset, Guid)? ParseCursor(string? text, Dictionary<string, string[]> errors)
     {

@@ -73,7 +73,7 @@ public static class ListTasks
 
         var sort = Parse<TaskSort>(query.Sort, "sort", errors) ?? TaskSort.Due;
         var descending = ParseOrder(query.Order, errors);
-        var limit = ParseLimit(query.Limit, errors);
+        var limit = PageSize.Parse(query.Limit, DefaultLimit, MaxLimit, errors);
         TaskCursor? cursor = null;
         if (!string.IsNullOrWhiteSpace(query.Cursor))
         {
@@ -200,15 +200,5 @@ public static class ListTasks
                 errors["order"] = ["Must be asc or desc."];
                 return false;
         }
-    }
-
-    private static int ParseLimit(string? text, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return DefaultLimit;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
-            return limit;
-        errors["limit"] = [$"Must be a whole number from 1 to {MaxLimit}."];
-        return DefaultLimit;
     }
 }

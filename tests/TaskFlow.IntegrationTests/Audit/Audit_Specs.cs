@@ -6,27 +6,19 @@ using TaskFlow.IntegrationTests.Tasks;
 
 namespace TaskFlow.IntegrationTests.Audit;
 
-public class When_a_task_goes_through_its_life
+public class When_a_task_goes_through_its_life : SignedInSpec
 {
-    private HttpClient user = null!;
-
-    [SetUp]
-    public async Task SignIn() => user = await IntegrationSetup.Api.NewUserAsync();
-
-    [TearDown]
-    public void SignOut() => user.Dispose();
-
     [Test]
     public async Task Should_audit_each_event_once_in_order()
     {
-        var task = await user.CreateTaskAsync(new { title = "Audited", due = new { dateTime = "2027-05-01T09:00" } });
-        (await user.PutTaskAsync(task.Id(), new { title = "Audited twice", due = new { dateTime = "2027-05-02T09:00" } }, ifMatch: "\"1\"")).EnsureSuccessStatusCode();
-        (await user.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
-        (await user.PostAsync($"{TaskApi.Tasks}/{task.Id()}/reopen", null)).EnsureSuccessStatusCode();
-        (await user.DeleteAsync($"{TaskApi.Tasks}/{task.Id()}")).EnsureSuccessStatusCode();
+        var task = await User.CreateTaskAsync(new { title = "Audited", due = new { dateTime = "2027-05-01T09:00" } });
+        (await User.PutTaskAsync(task.Id(), new { title = "Audited twice", due = new { dateTime = "2027-05-02T09:00" } }, ifMatch: "\"1\"")).EnsureSuccessStatusCode();
+        (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
+        (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/reopen", null)).EnsureSuccessStatusCode();
+        (await User.DeleteAsync($"{TaskApi.Tasks}/{task.Id()}")).EnsureSuccessStatusCode();
 
         var history = await Eventually.MatchesAsync(
-            () => user.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
+            () => User.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
             page => page.GetProperty("items").GetArrayLength() >= 5, what: "five audit entries");
 
         var items = history.GetProperty("items").EnumerateArray().ToList();
@@ -42,14 +34,14 @@ public class When_a_task_goes_through_its_life
     [Test]
     public async Task Should_not_audit_an_update_that_changes_nothing()
     {
-        var task = await user.CreateTaskAsync(new { title = "Same" });
+        var task = await User.CreateTaskAsync(new { title = "Same" });
 
-        var same = await user.PutTaskAsync(task.Id(), new { title = "Same" }, ifMatch: "\"1\"");
-        (await user.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
+        var same = await User.PutTaskAsync(task.Id(), new { title = "Same" }, ifMatch: "\"1\"");
+        (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
 
         Assert.That(same.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var history = await Eventually.MatchesAsync(
-            () => user.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
+            () => User.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
             page => page.GetProperty("items").GetArrayLength() >= 2, what: "created and completed");
         Assert.That(history.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("type").GetString()), Is.EqualTo(new[] { "created", "completed" }));
     }
@@ -58,15 +50,15 @@ public class When_a_task_goes_through_its_life
     public async Task Should_filter_the_log_by_type_and_time()
     {
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
-        var first = await user.CreateTaskAsync(new { title = "One" });
-        await user.CreateTaskAsync(new { title = "Two" });
-        (await user.PostAsync($"{TaskApi.Tasks}/{first.Id()}/complete", null)).EnsureSuccessStatusCode();
+        var first = await User.CreateTaskAsync(new { title = "One" });
+        await User.CreateTaskAsync(new { title = "Two" });
+        (await User.PostAsync($"{TaskApi.Tasks}/{first.Id()}/complete", null)).EnsureSuccessStatusCode();
 
         var all = await Eventually.MatchesAsync(
-            () => user.GetJsonAsync($"/api/v1/audit?from={Uri.EscapeDataString(before.ToString("O"))}"),
+            () => User.GetJsonAsync($"/api/v1/audit?from={Uri.EscapeDataString(before.ToString("O"))}"),
             page => page.GetProperty("items").GetArrayLength() >= 3, what: "three entries");
-        var completed = await user.GetJsonAsync("/api/v1/audit?type=completed");
-        var future = await user.GetJsonAsync($"/api/v1/audit?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}");
+        var completed = await User.GetJsonAsync("/api/v1/audit?type=completed");
+        var future = await User.GetJsonAsync($"/api/v1/audit?from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(1).ToString("O"))}");
 
         Assert.That(all.GetProperty("items").GetArrayLength(), Is.EqualTo(3));
         Assert.That(completed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("taskId").GetString()), Is.EqualTo(new[] { first.Id() }));
@@ -78,7 +70,7 @@ public class When_a_task_goes_through_its_life
     [TestCase("/api/v1/audit?limit=0", "limit")]
     [TestCase("/api/v1/audit?cursor=abc", "cursor")]
     public async Task Should_answer_400_naming_a_bad_parameter(string url, string field) =>
-        await (await user.GetAsync(url)).ShouldNameFieldAsync(field);
+        await (await User.GetAsync(url)).ShouldNameFieldAsync(field);
 }
 
 public class When_another_user_reads_the_audit_log

@@ -5,16 +5,8 @@ using TaskFlow.IntegrationTests.Infrastructure;
 
 namespace TaskFlow.IntegrationTests.Tasks;
 
-public class When_a_task_is_written_with_bad_input
+public class When_a_task_is_written_with_bad_input : SignedInSpec
 {
-    private HttpClient user = null!;
-
-    [SetUp]
-    public async Task SignIn() => user = await IntegrationSetup.Api.NewUserAsync();
-
-    [TearDown]
-    public void SignOut() => user.Dispose();
-
     private static IEnumerable<TestCaseData> BadTasks()
     {
         yield return new TestCaseData(new { title = "" }, "title").SetName("an empty title");
@@ -46,21 +38,21 @@ public class When_a_task_is_written_with_bad_input
     [TestCaseSource(nameof(BadTasks))]
     public async Task Should_answer_400_naming_the_field_and_store_nothing(object task, string field)
     {
-        var created = await user.PostAsJsonAsync(TaskApi.Tasks, task);
+        var created = await User.PostAsJsonAsync(TaskApi.Tasks, task);
 
         await created.ShouldNameFieldAsync(field);
-        Assert.That((await user.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+        Assert.That((await User.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
     }
 
     [TestCaseSource(nameof(BadTasks))]
     public async Task Should_answer_400_to_an_update_and_change_nothing(object task, string field)
     {
-        var original = await user.CreateTaskAsync(new { title = "Original" });
+        var original = await User.CreateTaskAsync(new { title = "Original" });
 
-        var updated = await user.PutTaskAsync(original.Id(), task, ifMatch: "\"1\"");
+        var updated = await User.PutTaskAsync(original.Id(), task, ifMatch: "\"1\"");
 
         await updated.ShouldNameFieldAsync(field);
-        var stored = await user.GetJsonAsync($"{TaskApi.Tasks}/{original.Id()}");
+        var stored = await User.GetJsonAsync($"{TaskApi.Tasks}/{original.Id()}");
         Assert.That(stored.GetProperty("title").GetString(), Is.EqualTo("Original"));
         Assert.That(stored.Version(), Is.EqualTo(1));
     }
@@ -68,10 +60,10 @@ public class When_a_task_is_written_with_bad_input
     [Test]
     public async Task Should_answer_400_to_malformed_json()
     {
-        var response = await user.PostAsync(TaskApi.Tasks, new StringContent("{\"title\": \"unterminated", Encoding.UTF8, "application/json"));
+        var response = await User.PostAsync(TaskApi.Tasks, new StringContent("{\"title\": \"unterminated", Encoding.UTF8, "application/json"));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
-        Assert.That((await user.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+        Assert.That((await User.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
     }
 
     [Test]
@@ -79,17 +71,17 @@ public class When_a_task_is_written_with_bad_input
     {
         var huge = $"{{\"title\": \"big\", \"description\": \"{new string('x', 70 * 1024)}\"}}";
 
-        var response = await user.PostAsync(TaskApi.Tasks, new StringContent(huge, Encoding.UTF8, "application/json"));
+        var response = await User.PostAsync(TaskApi.Tasks, new StringContent(huge, Encoding.UTF8, "application/json"));
 
         await response.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
-        Assert.That((await user.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+        Assert.That((await User.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
     }
 
     [TestCase("/api/v1/tasks/not-a-guid")]
     [TestCase("/api/v1/tasks/00000000-0000-0000-0000-000000000001")]
     public async Task Should_answer_404_for_an_unknown_task(string url)
     {
-        var response = await user.GetAsync(url);
+        var response = await User.GetAsync(url);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }

@@ -4,20 +4,12 @@ using TaskFlow.IntegrationTests.Infrastructure;
 
 namespace TaskFlow.IntegrationTests.Tasks;
 
-public class When_a_user_works_with_a_task
+public class When_a_user_works_with_a_task : SignedInSpec
 {
-    private HttpClient user = null!;
-
-    [SetUp]
-    public async Task SignIn() => user = await IntegrationSetup.Api.NewUserAsync(timeZone: "Europe/Paris");
-
-    [TearDown]
-    public void SignOut() => user.Dispose();
-
     [Test]
     public async Task Should_store_every_field_as_normalised()
     {
-        var created = await user.CreateTaskAsync(new
+        var created = await User.CreateTaskAsync(new
         {
             title = "  Renew passport  ",
             description = "Photos first",
@@ -28,7 +20,7 @@ public class When_a_user_works_with_a_task
             recurrence = "every 2 weeks",
         });
 
-        var fetched = await user.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var fetched = await User.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
         Assert.Multiple(() =>
         {
             Assert.That(fetched.GetProperty("title").GetString(), Is.EqualTo("Renew passport"));
@@ -50,7 +42,7 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_use_the_profile_zone_and_end_an_all_day_task_at_midnight()
     {
-        var created = await user.CreateTaskAsync(new { title = "Pay rent", due = new { date = "2027-01-05" } });
+        var created = await User.CreateTaskAsync(new { title = "Pay rent", due = new { date = "2027-01-05" } });
 
         var due = created.GetProperty("due");
         Assert.That(due.GetProperty("allDay").GetBoolean(), Is.True);
@@ -62,7 +54,7 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_answer_201_with_location_and_etag()
     {
-        var response = await user.PostAsJsonAsync(TaskApi.Tasks, new { title = "Water plants" });
+        var response = await User.PostAsJsonAsync(TaskApi.Tasks, new { title = "Water plants" });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         var task = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
@@ -73,12 +65,12 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_replace_the_fields_on_update_and_bump_the_version()
     {
-        var created = await user.CreateTaskAsync(new { title = "Draft", tags = new[] { "old" } });
+        var created = await User.CreateTaskAsync(new { title = "Draft", tags = new[] { "old" } });
 
-        var response = await user.PutTaskAsync(created.Id(), new { title = "Final", priority = "low", version = 1 });
+        var response = await User.PutTaskAsync(created.Id(), new { title = "Final", priority = "low", version = 1 });
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
-        var fetched = await user.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var fetched = await User.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
         Assert.That(fetched.GetProperty("title").GetString(), Is.EqualTo("Final"));
         Assert.That(fetched.GetProperty("priority").GetString(), Is.EqualTo("low"));
         Assert.That(fetched.GetProperty("tags").GetArrayLength(), Is.Zero);
@@ -89,9 +81,9 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_accept_the_version_as_an_if_match_etag()
     {
-        var created = await user.CreateTaskAsync(new { title = "Call mum" });
+        var created = await User.CreateTaskAsync(new { title = "Call mum" });
 
-        var response = await user.PutTaskAsync(created.Id(), new { title = "Call mum back" }, ifMatch: "\"1\"");
+        var response = await User.PutTaskAsync(created.Id(), new { title = "Call mum back" }, ifMatch: "\"1\"");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
     }
@@ -99,20 +91,20 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_complete_and_reopen()
     {
-        var created = await user.CreateTaskAsync(new { title = "File taxes" });
+        var created = await User.CreateTaskAsync(new { title = "File taxes" });
 
-        var completed = await user.PostAsync($"{TaskApi.Tasks}/{created.Id()}/complete", null);
-        var afterComplete = await user.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var completed = await User.PostAsync($"{TaskApi.Tasks}/{created.Id()}/complete", null);
+        var afterComplete = await User.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
         Assert.That(completed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(afterComplete.GetProperty("status").GetString(), Is.EqualTo("completed"));
         Assert.That(afterComplete.GetProperty("completedAt").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.String));
 
-        var again = await user.PostAsync($"{TaskApi.Tasks}/{created.Id()}/complete", null);
-        Assert.That((await user.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}")).Version(), Is.EqualTo(2), "completing twice changes nothing");
+        var again = await User.PostAsync($"{TaskApi.Tasks}/{created.Id()}/complete", null);
+        Assert.That((await User.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}")).Version(), Is.EqualTo(2), "completing twice changes nothing");
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
-        var reopened = await user.PostAsync($"{TaskApi.Tasks}/{created.Id()}/reopen", null);
-        var afterReopen = await user.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var reopened = await User.PostAsync($"{TaskApi.Tasks}/{created.Id()}/reopen", null);
+        var afterReopen = await User.GetJsonAsync($"{TaskApi.Tasks}/{created.Id()}");
         Assert.That(reopened.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(afterReopen.GetProperty("status").GetString(), Is.EqualTo("open"));
         Assert.That(afterReopen.GetProperty("completedAt").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
@@ -122,11 +114,11 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_delete_and_then_not_find_it()
     {
-        var created = await user.CreateTaskAsync(new { title = "Throw away" });
+        var created = await User.CreateTaskAsync(new { title = "Throw away" });
 
-        var deleted = await user.DeleteAsync($"{TaskApi.Tasks}/{created.Id()}");
-        var fetched = await user.GetAsync($"{TaskApi.Tasks}/{created.Id()}");
-        var deletedAgain = await user.DeleteAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var deleted = await User.DeleteAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var fetched = await User.GetAsync($"{TaskApi.Tasks}/{created.Id()}");
+        var deletedAgain = await User.DeleteAsync($"{TaskApi.Tasks}/{created.Id()}");
 
         Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await fetched.ShouldBeProblemAsync(HttpStatusCode.NotFound);
@@ -136,8 +128,8 @@ public class When_a_user_works_with_a_task
     [Test]
     public async Task Should_mark_an_open_task_past_its_due_time_overdue()
     {
-        var late = await user.CreateTaskAsync(new { title = "Late", due = new { dateTime = "2020-01-01T09:00" } });
-        var later = await user.CreateTaskAsync(new { title = "Later", due = new { dateTime = "2999-01-01T09:00" } });
+        var late = await User.CreateTaskAsync(new { title = "Late", due = new { dateTime = "2020-01-01T09:00" } });
+        var later = await User.CreateTaskAsync(new { title = "Later", due = new { dateTime = "2999-01-01T09:00" } });
 
         Assert.That(late.GetProperty("overdue").GetBoolean(), Is.True);
         Assert.That(later.GetProperty("overdue").GetBoolean(), Is.False);
