@@ -5,7 +5,10 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 # Project files first: the restore layer stays cached until a project or a package version changes.
-COPY global.json Directory.*.props TaskFlow.sln ./
+# .editorconfig carries the analyzer settings the build (warnings as errors) depends on.
+COPY global.json Directory.*.props TaskFlow.sln .editorconfig ./
+COPY src/TaskFlow.Contracts/TaskFlow.Contracts.csproj src/TaskFlow.Contracts/
+COPY src/TaskFlow.Messaging/TaskFlow.Messaging.csproj src/TaskFlow.Messaging/
 COPY src/TaskFlow.Components/TaskFlow.Components.csproj src/TaskFlow.Components/
 COPY src/TaskFlow.Worker/TaskFlow.Worker.csproj src/TaskFlow.Worker/
 RUN dotnet restore src/TaskFlow.Worker/TaskFlow.Worker.csproj
