@@ -69,6 +69,16 @@ public sealed class TestBroker : IAsyncDisposable
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray().ToList();
     }
 
+    /// <summary>How many consumers a queue has now; -1 when the queue does not exist or the broker has not said yet.</summary>
+    public async Task<int> ConsumerCountAsync(string queue)
+    {
+        var response = await management.GetAsync($"api/queues/{Escaped}/{Uri.EscapeDataString(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return -1;
+        var info = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return info.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : -1;
+    }
+
     public async Task<IReadOnlyList<string>> ExchangeNamesAsync()
     {
         var exchanges = await management.GetFromJsonAsync<JsonElement>($"api/exchanges/{Escaped}");

@@ -9,7 +9,9 @@ namespace TaskFlow.IntegrationTests.Infrastructure;
 /// <summary>The worker's services (consumers on the real broker and database), composed as its Program composes them.</summary>
 public static class WorkerHost
 {
-    public static async Task<IHost> StartAsync(string databaseConnectionString, string brokerConnectionString)
+    /// <param name="consumers">Extra consumers a spec runs beside the worker's own.</param>
+    public static async Task<IHost> StartAsync(
+        string databaseConnectionString, string brokerConnectionString, Action<MassTransit.IBusRegistrationConfigurator>? consumers = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -19,7 +21,11 @@ public static class WorkerHost
             ["Database:MigrateOnStartup"] = "false",
         });
         builder.AddTaskFlowData();
-        builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit());
+        builder.AddTaskFlowMessaging(MessagingRole.Worker, bus =>
+        {
+            bus.AddTaskFlowAudit();
+            consumers?.Invoke(bus);
+        });
         var host = builder.Build();
         await host.StartAsync();
         return host;
