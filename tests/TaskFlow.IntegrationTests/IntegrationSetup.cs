@@ -11,19 +11,19 @@ namespace TaskFlow.IntegrationTests;
 public sealed class IntegrationSetup
 {
     private static TestDatabase? database;
-    private static TestBroker? broker;
+    private static TestVirtualHost? broker;
     private static TaskFlowApiFactory? api;
     private static IHost? worker;
 
     public static TestDatabase Database => database ?? throw new InvalidOperationException("The assembly set-up has not run.");
-    public static TestBroker Broker => broker ?? throw new InvalidOperationException("The assembly set-up has not run.");
+    public static TestVirtualHost Broker => broker ?? throw new InvalidOperationException("The assembly set-up has not run.");
     public static TaskFlowApiFactory Api => api ?? throw new InvalidOperationException("The assembly set-up has not run.");
 
     [OneTimeSetUp]
     public async Task StartAsync()
     {
         database = await TaskFlowDatabase.CreateAsync("api");
-        broker = await TestBroker.CreateAsync("api");
+        broker = await TestVirtualHost.CreateAsync("api");
         api = new TaskFlowApiFactory(database.ConnectionString, broker.ConnectionString);
         worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);
     }

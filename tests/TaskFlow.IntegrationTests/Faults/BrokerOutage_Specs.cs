@@ -58,7 +58,7 @@ public class When_the_api_is_killed_in_the_middle_of_a_burst
     public async Task Should_deliver_the_event_of_every_committed_task_exactly_once_after_restart()
     {
         await using var database = await TaskFlowDatabase.CreateAsync("apikill");
-        await using var broker = await TestBroker.CreateAsync("apikill");
+        await using var broker = await TestVirtualHost.CreateAsync("apikill");
         using var worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);
         await using var api = new ApiProcess(database.ConnectionString, broker.ConnectionString);
         await api.StartAsync();

@@ -15,7 +15,7 @@ public class When_the_worker_stops_while_a_message_is_in_flight
     public async Task Should_finish_it_and_acknowledge_it_before_exiting()
     {
         await using var database = await TaskFlowDatabase.CreateAsync("shutdown");
-        await using var broker = await TestBroker.CreateAsync("shutdown");
+        await using var broker = await TestVirtualHost.CreateAsync("shutdown");
         var gate = new Gate();
         var worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString, bus =>
         {
