@@ -17,6 +17,9 @@ public static class GetTask
             return TypedResults.NotFound();
 
         response.Headers.ETag = TaskVersion.ETag(task.Version);
-        return TypedResults.Ok(TaskResponse.From(task, clock.GetUtcNow()));
+        return TypedResults.Ok(TaskResponse.From(task, clock.GetUtcNow()) with
+        {
+            ReminderSchedule = await TaskReminders.DescribeAsync(task, db, cancellationToken),
+        });
     }
 }

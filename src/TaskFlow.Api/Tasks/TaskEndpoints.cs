@@ -15,6 +15,8 @@ public static class TaskEndpoints
             .WithSummary("Replace a task's fields; If-Match (or \"version\") must name the version you read");
         tasks.MapPost("/{id:guid}/complete", ChangeTaskStatus.Complete).WithSummary("Mark a task done");
         tasks.MapPost("/{id:guid}/reopen", ChangeTaskStatus.Reopen).WithSummary("Open a completed task again");
+        tasks.MapPost("/{id:guid}/reminders/{reminderId:guid}/snooze", TaskReminders.Snooze)
+            .WithSummary("Fire a reminder again in 1 to 1440 minutes");
         tasks.MapDelete("/{id:guid}", DeleteTask.Handle).WithSummary("Delete a task");
         return endpoints;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using TaskFlow.Components.Scheduling;
 using TaskFlow.Components.Tasks;
 
@@ -19,6 +20,10 @@ public sealed record TaskResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? CompletedAt)
 {
+    /// <summary>Each reminder's state and next fire time; given when one task is read.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ReminderResponse>? ReminderSchedule { get; init; }
+
     public static TaskResponse From(TaskItem task, DateTimeOffset now) => new(
         task.Id,
         task.Title,

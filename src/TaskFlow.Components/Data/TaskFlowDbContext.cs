@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using TaskFlow.Messaging;
 using TaskFlow.Components.Accounts;
 using TaskFlow.Components.Audit;
+using TaskFlow.Components.Reminders;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Components.Data;
@@ -17,6 +18,8 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
     public DbSet<User> Users => Set<User>();
     public DbSet<TaskItem> Tasks => Set<TaskItem>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+    public DbSet<ReminderState> Reminders => Set<ReminderState>();
+    public DbSet<ReminderPlan> ReminderPlans => Set<ReminderPlan>();
 
     /// <summary>The full-text vector over title and description, kept by PostgreSQL.</summary>
     public const string SearchColumn = "Search";
@@ -26,6 +29,12 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         modelBuilder.Entity<User>(ConfigureUser);
         modelBuilder.Entity<TaskItem>(ConfigureTask);
         modelBuilder.Entity<AuditEntry>(ConfigureAudit);
+        modelBuilder.Entity<ReminderState>(ConfigureReminder);
+        modelBuilder.Entity<ReminderPlan>(plan =>
+        {
+            plan.ToTable("reminder_plan");
+            plan.HasKey(p => p.TaskId);
+        });
         modelBuilder.AddTaskFlowOutboxEntities();
     }
 
@@ -37,6 +46,15 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         audit.Property(a => a.RecordedAt).HasDefaultValueSql("now()");
         audit.HasIndex(a => new { a.OwnerId, a.OccurredAt, a.EventId }).HasDatabaseName("ix_audit_log_owner");
         audit.HasIndex(a => new { a.TaskId, a.TaskVersion, a.OccurredAt }).HasDatabaseName("ix_audit_log_task");
+    }
+
+    private static void ConfigureReminder(EntityTypeBuilder<ReminderState> reminder)
+    {
+        reminder.ToTable("reminder_state");
+        reminder.HasKey(r => r.CorrelationId);
+        reminder.Property(r => r.CorrelationId).ValueGeneratedNever();
+        reminder.Property(r => r.Offset).HasColumnName("reminder_offset");
+        reminder.HasIndex(r => r.TaskId).HasDatabaseName("ix_reminder_state_task");
     }
 
     private static void ConfigureUser(EntityTypeBuilder<User> user)

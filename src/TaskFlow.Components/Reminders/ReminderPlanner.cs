@@ -1,0 +1,116 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Scheduling;
+using TaskFlow.Contracts;
+
+namespace TaskFlow.Components.Reminders;
+
+/// <summary>
+/// Turns task events into one command per reminder for the <see cref="ReminderStateMachine"/>. It remembers, per task,
+/// the latest version it planned and the reminders it planned then (table reminder_plan), so it can discard the ones a
+/// change removed, and it ignores an event older than what it already planned.
+/// </summary>
+public sealed class ReminderPlanner(TaskFlowDbContext db) :
+    IConsumer<TaskCreated>, IConsumer<TaskUpdated>, IConsumer<TaskCompleted>, IConsumer<TaskReopened>, IConsumer<TaskDeleted>
+{
+    /// <summary>The task fields a reminder depends on.</summary>
+    private static readonly string[] RelevantFields = ["title", "due", "reminders", "status"];
+
+    public Task Consume(ConsumeContext<TaskCreated> context) =>
+        Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, context.Message.Task);
+
+    public Task Consume(ConsumeContext<TaskUpdated> context) =>
+        context.Message.Changed.Intersect(RelevantFields).Any()
+            ? Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, context.Message.Task)
+            : Task.CompletedTask;
+
+    public Task Consume(ConsumeContext<TaskCompleted> context) =>
+        Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, context.Message.Task);
+
+    public Task Consume(ConsumeContext<TaskReopened> context) =>
+        Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, context.Message.Task);
+
+    public Task Consume(ConsumeContext<TaskDeleted> context) =>
+        Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, task: null);
+
+    private async Task Plan(ConsumeContext context, Guid taskId, Guid ownerId, int version, TaskSnapshot? task)
+    {
+        var previous = await LockAsync(taskId, context.CancellationToken);
+        if (version <= previous.TaskVersion)
+            return;
+
+        var wanted = Wanted(taskId, task);
+        var endpoint = await context.GetSendEndpoint(ReminderStateDefinition.Address);
+        foreach (var gone in previous.ReminderIds.Except(wanted.Select(r => r.Id)))
+            await endpoint.Send(new CancelReminder(gone, taskId, version, Discard: true), context.CancellationToken);
+
+        foreach (var (id, offset, fireAt) in wanted)
+        {
+            object command = task!.Status == "completed"
+                ? new CancelReminder(id, taskId, version, Discard: false)
+                : new ScheduleReminder(id, taskId, ownerId, version, task.Title, task.Due!, offset, fireAt);
+            await endpoint.Send(command, context.CancellationToken);
+        }
+
+        previous.TaskVersion = version;
+        previous.ReminderIds = wanted.Select(r => r.Id).ToArray();
+        await db.SaveChangesAsync(context.CancellationToken);
+    }
+
+    /// <summary>The reminders a task has: one per distinct offset, and none without a due date.</summary>
+    public static IReadOnlyList<(Guid Id, string Offset, DateTimeOffset FireAt)> Wanted(Guid taskId, TaskSnapshot? task)
+    {
+        if (task?.Due is not { } due)
+            return [];
+        return task.Reminders
+            .Distinct()
+            .Select(offset => (ReminderIds.For(taskId, offset), offset,
+                ReminderOffsets.TryParse(offset, out var span, out _) ? due.At - span : due.At))
+            .ToList();
+    }
+
+    private async Task<ReminderPlan> LockAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        // Two events of one task handled at once (two workers) queue up on this row instead of both planning.
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO reminder_plan (task_id, task_version, reminder_ids) VALUES ({taskId}, 0, '{{}}') ON CONFLICT DO NOTHING",
+            cancellationToken);
+        return await db.ReminderPlans
+            .FromSqlInterpolated($"SELECT * FROM reminder_plan WHERE task_id = {taskId} FOR UPDATE")
+            .AsTracking()
+            .SingleAsync(cancellationToken);
+    }
+}
+
+/// <summary>What <see cref="ReminderPlanner"/> planned last for a task.</summary>
+public sealed class ReminderPlan
+{
+    public Guid TaskId { get; init; }
+    public int TaskVersion { get; set; }
+    public Guid[] ReminderIds { get; set; } = [];
+}
+
+public sealed class ReminderPlannerDefinition : ConsumerDefinition<ReminderPlanner>
+{
+    public const string Queue = "taskflow-reminder-planner";
+
+    public ReminderPlannerDefinition()
+    {
+        EndpointName = Queue;
+        ConcurrentMessageLimit = 16;
+    }
+
+    /// <summary>Events of one task are planned in the order they arrive.</summary>
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ReminderPlanner> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = 32;
+        var partitioner = endpointConfigurator.CreatePartitioner(16);
+        consumerConfigurator.Message<TaskCreated>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+        consumerConfigurator.Message<TaskUpdated>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+        consumerConfigurator.Message<TaskCompleted>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+        consumerConfigurator.Message<TaskReopened>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+        consumerConfigurator.Message<TaskDeleted>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+    }
+}

@@ -1,0 +1,303 @@
+using MassTransit;
+using MassTransit.Scheduling;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using TaskFlow.Components.Reminders;
+using TaskFlow.Contracts;
+
+namespace TaskFlow.UnitTests.Reminders;
+
+/// <summary>
+/// The reminder saga on MassTransit's test harness with a fake clock. Scheduling goes to a scheduler address nobody
+/// serves, so each spec sees the ScheduleMessage the saga sent and plays the scheduler itself: it delivers ReminderDue
+/// with the token header the real scheduler would carry.
+/// </summary>
+public sealed class ReminderStateMachine_Specs
+{
+    private static readonly Uri SchedulerAddress = new("queue:scheduler-under-test");
+    private static readonly DateTimeOffset Now = new(2027, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly Guid taskId = Guid.NewGuid();
+    private readonly Guid ownerId = Guid.NewGuid();
+    private FakeTimeProvider clock = null!;
+    private ServiceProvider provider = null!;
+    private ITestHarness harness = null!;
+    private ISagaStateMachineTestHarness<ReminderStateMachine, ReminderState> saga = null!;
+
+    private Guid ReminderId => ReminderIds.For(taskId, "PT15M");
+
+    [SetUp]
+    public async Task StartAsync()
+    {
+        clock = new FakeTimeProvider(Now);
+        provider = new ServiceCollection()
+            .AddSingleton<TimeProvider>(clock)
+            .AddMassTransitTestHarness(x =>
+            {
+                x.AddSagaStateMachine<ReminderStateMachine, ReminderState, ReminderStateDefinition>();
+                x.AddMessageScheduler(SchedulerAddress);
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseMessageScheduler(SchedulerAddress);
+                    cfg.ConfigureEndpoints(context);
+                });
+            })
+            .BuildServiceProvider(true);
+        harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        saga = harness.GetSagaStateMachineHarness<ReminderStateMachine, ReminderState>();
+    }
+
+    [TearDown]
+    public async Task StopAsync()
+    {
+        await harness.Stop();
+        await provider.DisposeAsync();
+    }
+
+    [Test]
+    public async Task A_reminder_ahead_is_scheduled_at_its_time_and_fires_when_it_arrives()
+    {
+        var due = Now.AddHours(1);
+        await PlanAsync(version: 1, due);
+
+        var scheduled = await ScheduledAsync(1);
+        Assert.That(scheduled[0].ScheduledTime, Is.EqualTo(due.AddMinutes(-15).UtcDateTime));
+        await StateIsAsync(m => m.Waiting);
+
+        clock.SetUtcNow(due.AddMinutes(-15).AddMilliseconds(300));
+        await FireAsync(scheduled[0].CorrelationId);
+
+        var triggered = await TriggeredAsync(1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(triggered[0].IntendedAt, Is.EqualTo(due.AddMinutes(-15)));
+            Assert.That(triggered[0].FiredAt, Is.EqualTo(due.AddMinutes(-15).AddMilliseconds(300)));
+            Assert.That(triggered[0].Title, Is.EqualTo("Call the plumber"));
+            Assert.That(triggered[0].OwnerId, Is.EqualTo(ownerId));
+        });
+        await StateIsAsync(m => m.Fired);
+    }
+
+    [Test]
+    public async Task Moving_the_due_date_reschedules_and_the_old_message_is_ignored_when_it_arrives()
+    {
+        await PlanAsync(version: 1, Now.AddHours(1));
+        var first = (await ScheduledAsync(1))[0];
+
+        await PlanAsync(version: 2, Now.AddHours(3));
+        var second = (await ScheduledAsync(2))[1];
+        Assert.That(second.ScheduledTime, Is.EqualTo(Now.AddHours(3).AddMinutes(-15).UtcDateTime));
+        Assert.That(await harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == first.CorrelationId), Is.True,
+            "the first schedule is cancelled");
+
+        clock.Advance(TimeSpan.FromMinutes(45));
+        await FireAsync(first.CorrelationId);
+        Assert.That(Triggered(), Is.Empty, "a stale token fires nothing");
+        await StateIsAsync(m => m.Waiting);
+
+        clock.Advance(TimeSpan.FromHours(2));
+        await FireAsync(second.CorrelationId);
+        Assert.That((await TriggeredAsync(1))[0].IntendedAt, Is.EqualTo(Now.AddHours(3).AddMinutes(-15)));
+    }
+
+    [Test]
+    public async Task A_plan_older_than_the_one_applied_changes_nothing()
+    {
+        await PlanAsync(version: 3, Now.AddHours(2));
+        await ScheduledAsync(1);
+        await PlanAsync(version: 2, Now.AddHours(5));
+
+        await ConsumedAsync<ScheduleReminder>(2);
+        Assert.That(Scheduled(), Has.Count.EqualTo(1));
+        Assert.That(Instance().PlannedAt, Is.EqualTo(Now.AddHours(2).AddMinutes(-15)));
+    }
+
+    [Test]
+    public async Task A_new_title_with_the_same_time_keeps_the_schedule_and_fires_with_the_new_title()
+    {
+        await PlanAsync(version: 1, Now.AddHours(1));
+        var scheduled = (await ScheduledAsync(1))[0];
+        await PlanAsync(version: 2, Now.AddHours(1), title: "Call the electrician");
+        await ConsumedAsync<ScheduleReminder>(2);
+        Assert.That(Scheduled(), Has.Count.EqualTo(1), "no second schedule");
+
+        clock.Advance(TimeSpan.FromMinutes(45));
+        await FireAsync(scheduled.CorrelationId);
+        Assert.That((await TriggeredAsync(1))[0].Title, Is.EqualTo("Call the electrician"));
+    }
+
+    [Test]
+    public async Task Completing_the_task_cancels_and_reopening_schedules_again_while_still_ahead()
+    {
+        await PlanAsync(version: 1, Now.AddHours(1));
+        var first = (await ScheduledAsync(1))[0];
+
+        await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: false));
+        await StateIsAsync(m => m.Stopped);
+        Assert.That(await harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == first.CorrelationId), Is.True);
+        await FireAsync(first.CorrelationId);
+        Assert.That(Triggered(), Is.Empty);
+
+        await PlanAsync(version: 3, Now.AddHours(1));
+        var again = (await ScheduledAsync(2))[1];
+        Assert.That(again.CorrelationId, Is.Not.EqualTo(first.CorrelationId));
+        await StateIsAsync(m => m.Waiting);
+    }
+
+    [Test]
+    public async Task A_reminder_whose_time_passed_on_a_task_not_yet_due_fires_at_once()
+    {
+        await PlanAsync(version: 1, Now.AddMinutes(5));
+
+        var triggered = await TriggeredAsync(1);
+        Assert.Multiple(() =>
+        {
+            Assert.That(triggered[0].IntendedAt, Is.EqualTo(Now.AddMinutes(-10)));
+            Assert.That(triggered[0].FiredAt, Is.EqualTo(Now));
+            Assert.That(Scheduled(), Is.Empty);
+        });
+        await StateIsAsync(m => m.Fired);
+    }
+
+    [Test]
+    public async Task A_task_already_overdue_gets_no_reminder()
+    {
+        await PlanAsync(version: 1, Now.AddMinutes(-1));
+
+        await StateIsAsync(m => m.Skipped);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Triggered(), Is.Empty);
+            Assert.That(Scheduled(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Snoozing_a_fired_reminder_fires_it_again_at_the_end_of_the_snooze()
+    {
+        await PlanAsync(version: 1, Now.AddMinutes(5));
+        await TriggeredAsync(1);
+
+        var until = Now.AddMinutes(10);
+        await SendAsync(new SnoozeReminder(ReminderId, taskId, ownerId, until));
+        var snoozed = (await ScheduledAsync(1))[0];
+        Assert.That(snoozed.ScheduledTime, Is.EqualTo(until.UtcDateTime));
+        await StateIsAsync(m => m.Waiting);
+
+        clock.SetUtcNow(until);
+        await FireAsync(snoozed.CorrelationId);
+        Assert.That((await TriggeredAsync(2))[1].IntendedAt, Is.EqualTo(until));
+    }
+
+    [Test]
+    public async Task A_repeated_plan_for_a_time_it_already_fired_for_does_not_fire_again()
+    {
+        await PlanAsync(version: 1, Now.AddMinutes(5));
+        await TriggeredAsync(1);
+        await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: false));
+        await StateIsAsync(m => m.Stopped);
+
+        await PlanAsync(version: 3, Now.AddMinutes(5));
+        await StateIsAsync(m => m.Fired);
+        Assert.That(Triggered(), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_discarded_reminder_is_removed_when_its_expiry_arrives()
+    {
+        await PlanAsync(version: 1, Now.AddHours(1));
+        await ScheduledAsync(1);
+
+        await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: true));
+        await StateIsAsync(m => m.Discarded);
+        var expiry = Scheduled<ReminderExpired>().Single();
+        Assert.That(expiry.ScheduledTime, Is.EqualTo(Now.Add(ReminderStateMachine.DiscardedKeptFor).UtcDateTime).Within(TimeSpan.FromSeconds(1)));
+
+        await SendWithTokenAsync(new ReminderExpired(ReminderId), expiry.CorrelationId);
+        Assert.That(await saga.NotExists(ReminderId), Is.Null, "removed");
+    }
+
+    [Test]
+    public async Task A_discarded_reminder_comes_back_when_a_newer_plan_has_it_again()
+    {
+        await PlanAsync(version: 1, Now.AddHours(1));
+        await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: true));
+        await StateIsAsync(m => m.Discarded);
+
+        await PlanAsync(version: 3, Now.AddHours(2));
+        await StateIsAsync(m => m.Waiting);
+        Assert.That(Instance().ExpiryTokenId, Is.Null, "the expiry is unscheduled");
+    }
+
+    [Test]
+    public async Task Messages_for_an_unknown_reminder_create_nothing()
+    {
+        await SendAsync(new SnoozeReminder(ReminderId, taskId, ownerId, Now.AddMinutes(5)));
+        await SendAsync(new CancelReminder(ReminderId, taskId, 1, Discard: true));
+        await SendAsync(new ReminderDue(ReminderId));
+
+        Assert.That(await harness.Consumed.Any<ReminderDue>(), Is.True);
+        Assert.That(saga.Sagas.Contains(ReminderId), Is.Null);
+    }
+
+    private async Task SendAsync<T>(T message, Action<SendContext<T>>? headers = null) where T : class
+    {
+        var endpoint = await harness.Bus.GetSendEndpoint(ReminderStateDefinition.Address);
+        await endpoint.Send(message, c => headers?.Invoke(c));
+    }
+
+    private Task PlanAsync(int version, DateTimeOffset due, string title = "Call the plumber") =>
+        SendAsync(new ScheduleReminder(ReminderId, taskId, ownerId, version, title,
+            new DueSnapshot(due.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), false, "UTC", due),
+            "PT15M", due.AddMinutes(-15)));
+
+    private Task FireAsync(Guid token) => SendWithTokenAsync(new ReminderDue(ReminderId), token);
+
+    private async Task SendWithTokenAsync<T>(T message, Guid token) where T : class
+    {
+        var before = harness.Consumed.Select<T>().Count();
+        await SendAsync(message, c => c.Headers.Set(MessageHeaders.SchedulingTokenId, token.ToString("D")));
+        await ConsumedAsync<T>(before + 1);
+    }
+
+    private async Task ConsumedAsync<T>(int count) where T : class
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (saga.Consumed.Select<T>().Count() < count)
+            await Task.Delay(10, deadline.Token);
+    }
+
+    private List<ScheduleMessage> Scheduled() => Scheduled<ReminderDue>();
+
+    private List<ScheduleMessage> Scheduled<T>() =>
+        harness.Sent.Select<ScheduleMessage>()
+            .Select(m => m.Context.Message)
+            .Where(m => m.PayloadType.Any(t => t.Contains(typeof(T).Name, StringComparison.Ordinal)))
+            .ToList();
+
+    private async Task<List<ScheduleMessage>> ScheduledAsync(int count)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (Scheduled().Count < count)
+            await Task.Delay(10, deadline.Token);
+        return Scheduled();
+    }
+
+    private List<ReminderTriggered> Triggered() =>
+        harness.Published.Select<ReminderTriggered>().Select(m => m.Context.Message).ToList();
+
+    private async Task<List<ReminderTriggered>> TriggeredAsync(int count)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (Triggered().Count < count)
+            await Task.Delay(10, deadline.Token);
+        return Triggered();
+    }
+
+    private ReminderState Instance() => saga.Sagas.Contains(ReminderId) ?? throw new AssertionException("no instance");
+
+    private async Task StateIsAsync(Func<ReminderStateMachine, State> state) =>
+        Assert.That(await saga.Exists(ReminderId, state), Is.EqualTo(ReminderId), $"in state {state(saga.StateMachine).Name}");
+}
