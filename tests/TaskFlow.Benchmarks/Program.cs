@@ -7,7 +7,10 @@ using Npgsql;
 // Measures the event path of a running TaskFlow (infra/taskflow.sh up --detach) on loopback:
 //   latency    - commit (the event's occurredAt, stamped just before the API's SaveChanges) to the audit
 //                consumer's insert (audit_log.recorded_at, the consumer transaction's start): p50/p99/max;
-//   throughput - a burst of creates from many clients, and how fast their events reach the audit log.
+//   throughput - a burst of creates from many clients, and how fast their events reach the audit log;
+//   reminders  - with --reminders N: N tasks whose reminders all fall due in the same second; how fast they are
+//                scheduled (task created -> saga waiting), and how late each ReminderTriggered was published
+//                (reminder_state.fired_at, stamped in the transaction that publishes it, minus its fire time).
 // Every request goes to 127.0.0.1 and the run stops by itself.
 var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
 var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
@@ -15,6 +18,8 @@ var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
 var latencyCount = Arg("--latency", 1_000);
 var burstCount = Arg("--burst", 5_000);
 var clients = Arg("--clients", 16);
+var reminderCount = Arg("--reminders", 0);
+var reminderLead = Arg("--reminder-lead", 0);
 
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 var owner = await SignInAsync(http);
@@ -37,7 +42,62 @@ var burst = await LatencyAsync(owner, burstStart);
 Console.WriteLine($"burst of {burstCount} creates from {clients} clients: API {burstCount / createSeconds:F0} creates/s; " +
                   $"all events audited after {allSeconds:F2} s ({burstCount / allSeconds:F0} events/s end to end); " +
                   $"latency under load p50 {burst.P50:F1} ms, p99 {burst.P99:F1} ms, max {burst.Max:F1} ms");
+
+if (reminderCount > 0)
+    await RemindersAsync(reminderCount, reminderLead > 0 ? reminderLead : Math.Max(60, reminderCount / 40));
 return;
+
+// Every reminder fires at the same whole second, far enough ahead for all of them to be scheduled first.
+async Task RemindersAsync(int count, int leadSeconds)
+{
+    var now = DateTimeOffset.UtcNow;
+    var fireAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(leadSeconds);
+    var due = fireAt.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    var clock = Stopwatch.StartNew();
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    {
+        while (Interlocked.Increment(ref next) < count)
+        {
+            var task = new { title = $"reminder {next}", due = new { dateTime = due, timeZone = "UTC" }, reminders = new[] { "PT1M" } };
+            (await http.PostAsJsonAsync("api/v1/tasks", task)).EnsureSuccessStatusCode();
+        }
+    }));
+    var created = clock.Elapsed.TotalSeconds;
+    await WaitForAsync("SELECT count(*) FROM reminder_state WHERE owner_id = @owner AND current_state = 'Waiting'", count, TimeSpan.FromSeconds(leadSeconds + 60));
+    var scheduled = clock.Elapsed.TotalSeconds;
+    Console.WriteLine($"{count} reminders due at {fireAt:HH:mm:ss}: created through the API in {created:F1} s ({count / created:F0}/s); " +
+                      $"all scheduled after {scheduled:F1} s ({count / scheduled:F0}/s), {(fireAt - DateTimeOffset.UtcNow).TotalSeconds:F1} s before their time");
+    await WaitForAsync("SELECT count(*) FROM reminder_state WHERE owner_id = @owner AND current_state = 'Fired'", count, TimeSpan.FromSeconds(leadSeconds + 600));
+    await using var connection = new NpgsqlConnection(database);
+    await connection.OpenAsync();
+    await using var query = new NpgsqlCommand("""
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms),
+               count(*) FILTER (WHERE ms <= 1000)
+        FROM (SELECT extract(epoch FROM fired_at - fire_at) * 1000 AS ms FROM reminder_state WHERE owner_id = @owner) AS l
+        """, connection);
+    query.Parameters.AddWithValue("owner", owner);
+    await using var reader = await query.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    Console.WriteLine($"ReminderTriggered published late by p50 {reader.GetDouble(0):F0} ms, p99 {reader.GetDouble(1):F0} ms, " +
+                      $"max {Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture):F0} ms; {reader.GetInt64(3)} of {count} within 1 s");
+}
+
+async Task WaitForAsync(string countSql, int expected, TimeSpan within)
+{
+    var deadline = DateTime.UtcNow + within;
+    await using var connection = new NpgsqlConnection(database);
+    await connection.OpenAsync();
+    while (DateTime.UtcNow < deadline)
+    {
+        await using var command = new NpgsqlCommand(countSql, connection);
+        command.Parameters.AddWithValue("owner", owner);
+        if ((long)(await command.ExecuteScalarAsync())! >= expected)
+            return;
+        await Task.Delay(50);
+    }
+    throw new TimeoutException($"Fewer than {expected} rows for: {countSql}");
+}
 
 int Arg(string name, int fallback)
 {

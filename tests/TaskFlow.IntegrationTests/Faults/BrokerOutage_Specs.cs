@@ -60,7 +60,7 @@ public class When_the_api_is_killed_in_the_middle_of_a_burst
         await using var database = await TaskFlowDatabase.CreateAsync("apikill");
         await using var broker = await TestVirtualHost.CreateAsync("apikill");
         using var worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);
-        await using var api = new ApiProcess(database.ConnectionString, broker.ConnectionString);
+        await using var api = HostProcess.Api(database.ConnectionString, broker.ConnectionString);
         await api.StartAsync();
         using var user = await SignInAsync(api);
 
@@ -104,7 +104,7 @@ public class When_the_api_is_killed_in_the_middle_of_a_burst
         await worker.StopAsync();
     }
 
-    private static async Task<HttpClient> SignInAsync(ApiProcess api)
+    private static async Task<HttpClient> SignInAsync(HostProcess api)
     {
         var client = new HttpClient { BaseAddress = api.BaseAddress };
         var email = $"burst-{Guid.NewGuid():N}@example.com";
