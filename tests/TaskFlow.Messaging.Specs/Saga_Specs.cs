@@ -184,6 +184,7 @@ public class When_a_saga_runs_behind_the_inbox() : SagaRepositorySpecs(inbox: tr
         var endpoint = await Worker.Bus.GetSendEndpoint(new Uri("queue:tickets"));
 
         await endpoint.Send(new ExplodeTicket(id), c => c.MessageId = messageId);
+        await Worker.Recorder.WaitUntilAsync(items => items.Any(i => i.Message is ExplodeTicket e && e.TicketId == id), "the saga published and threw");
         // The explosion holds the ticket's row lock until its transaction ends, so once this bump is applied the
         // explosion is over; had it committed, the counter would be 102.
         await endpoint.Send(new BumpTicket(id));

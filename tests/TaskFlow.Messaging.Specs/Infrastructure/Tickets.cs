@@ -86,7 +86,12 @@ public sealed class TicketStateMachine : MassTransitStateMachine<Ticket>
                     await db.SaveChangesAsync(c.CancellationToken);
                 })
                 .Publish(c => new TicketExploded(c.Saga.CorrelationId))
-                .Then(_ => throw new InvalidOperationException("The saga failed after publishing.")),
+                .Then(c =>
+                {
+                    // Recorded while the row lock is held: whatever reaches the ticket after this waits for the rollback.
+                    c.GetServiceOrCreateInstance<Recorder>().Add(nameof(TicketStateMachine), c.MessageId, c.Message);
+                    throw new InvalidOperationException("The saga failed after publishing.");
+                }),
             When(Close).Finalize());
 
         During(Approved, When(Bumped).Then(c => c.Saga.Counter++));
