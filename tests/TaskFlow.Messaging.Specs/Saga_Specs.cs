@@ -234,4 +234,22 @@ public class When_the_saga_is_not_mapped
         var exception = Assert.ThrowsAsync<InvalidOperationException>(() => repository.Load(Guid.NewGuid()));
         Assert.That(exception!.Message, Does.Contain("Ticket is not mapped").And.Contain(nameof(MessagingOnlyDbContext)));
     }
+
+    [Test]
+    public async Task Should_be_the_repository_the_provider_gives_sagas_without_one()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<MessagingOnlyDbContext>(o => o.UseNpgsql("Host=127.0.0.1;Database=never_opened"));
+        services.AddMassTransit(x =>
+        {
+            x.SetTaskFlowSagaRepositoryProvider(r => r.ExistingDbContext<MessagingOnlyDbContext>());
+            x.AddSagaStateMachine<TicketStateMachine, Ticket>();
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var repository = provider.GetRequiredService<ILoadSagaRepository<Ticket>>();
+
+        var exception = Assert.ThrowsAsync<InvalidOperationException>(() => repository.Load(Guid.NewGuid()));
+        Assert.That(exception!.Message, Does.Contain("Ticket is not mapped"));
+    }
 }
