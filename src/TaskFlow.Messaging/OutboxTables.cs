@@ -12,9 +12,10 @@ internal sealed class OutboxTables
 {
     private OutboxTables(IModel model)
     {
-        InboxState = new Table<InboxState>(model);
-        OutboxState = new Table<OutboxState>(model);
-        OutboxMessage = new Table<OutboxMessage>(model);
+        const string hint = "call modelBuilder.AddTaskFlowOutboxEntities()";
+        InboxState = new Table<InboxState>(model, hint);
+        OutboxState = new Table<OutboxState>(model, hint);
+        OutboxMessage = new Table<OutboxMessage>(model, hint);
     }
 
     public Table<InboxState> InboxState { get; }
@@ -25,17 +26,21 @@ internal sealed class OutboxTables
 
     internal sealed class Table<TEntity>
     {
-        private readonly IEntityType entityType;
         private readonly StoreObjectIdentifier storeObject;
 
-        public Table(IModel model)
+        /// <param name="model">The DbContext's model.</param>
+        /// <param name="notMappedHint">What the application must do when <typeparamref name="TEntity"/> is missing from the model.</param>
+        public Table(IModel model, string notMappedHint)
         {
-            entityType = model.FindEntityType(typeof(TEntity))
-                ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped: call modelBuilder.AddTaskFlowOutboxEntities().");
+            EntityType = model.FindEntityType(typeof(TEntity))
+                ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped: {notMappedHint}.");
+            var entityType = EntityType;
             var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped to a table.");
             storeObject = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
             Name = entityType.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(tableName)}" : Quote(tableName);
         }
+
+        public IEntityType EntityType { get; }
 
         /// <summary>The schema-qualified, quoted table name.</summary>
         public string Name { get; }
@@ -43,7 +48,7 @@ internal sealed class OutboxTables
         public string Column(Expression<Func<TEntity, object?>> property)
         {
             var member = property.Body is UnaryExpression { Operand: MemberExpression boxed } ? boxed : (MemberExpression)property.Body;
-            var column = entityType.FindProperty(member.Member.Name)?.GetColumnName(storeObject)
+            var column = EntityType.FindProperty(member.Member.Name)?.GetColumnName(storeObject)
                 ?? throw new InvalidOperationException($"{typeof(TEntity).Name}.{member.Member.Name} is not mapped.");
             return Quote(column);
         }

@@ -2,7 +2,7 @@ namespace TaskFlow.Messaging.Specs.Infrastructure;
 
 public static class SpecDatabase
 {
-    /// <summary>A throw-away database with the messaging tables from migrations/0004_messaging.sql and the specs' own table.</summary>
+    /// <summary>A throw-away database with the messaging tables from migrations/0004_messaging.sql and the specs' own tables.</summary>
     public static Task<TestDatabase> CreateAsync(string purpose, bool migrate = true) =>
         TestDatabase.CreateAsync(purpose, migrate ? PrepareAsync : null);
 
@@ -18,7 +18,7 @@ public static class SpecDatabase
     {
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(MessagingScript() + ";\n" + SpecDbContext.NotesTableSql, connection);
+        await using var command = new Npgsql.NpgsqlCommand(MessagingScript() + ";\n" + SpecDbContext.NotesTableSql + ";\n" + Ticket.TableSql, connection);
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -2,16 +2,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 
-/// <summary>A stand-in for an application's DbContext: one business table plus the messaging entities.</summary>
+/// <summary>A stand-in for an application's DbContext: one business table, one saga table, plus the messaging entities.</summary>
 public sealed class SpecDbContext(DbContextOptions<SpecDbContext> options) : DbContext(options)
 {
     public const string NotesTableSql = "CREATE TABLE notes (id uuid PRIMARY KEY, text text NOT NULL)";
 
     public DbSet<Note> Notes => Set<Note>();
+    public DbSet<Ticket> Tickets => Set<Ticket>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Note>().ToTable("notes");
+        modelBuilder.Entity<Ticket>(ticket =>
+        {
+            ticket.ToTable("ticket");
+            ticket.HasKey(t => t.CorrelationId);
+            ticket.Property(t => t.CorrelationId).ValueGeneratedNever();
+        });
         modelBuilder.AddTaskFlowOutboxEntities();
     }
 }
