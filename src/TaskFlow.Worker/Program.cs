@@ -2,6 +2,7 @@ using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
 using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Reminders;
 
 // `migrate` applies the schema and exits: the explicit step for deployments that migrate before rollout.
 if (args is ["migrate", ..])
@@ -22,7 +23,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Services
 builder.AddTaskFlowLogging();
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit());
+builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit().AddTaskFlowReminders());
 
 var app = builder.Build();
 

@@ -72,7 +72,7 @@ public static class TaskReminders
                 detail: $"Only a scheduled or fired reminder can be snoozed; this one is {reminder.State}.");
         }
 
-        var until = clock.GetUtcNow().AddMinutes(request.Minutes.Value);
+        var until = clock.GetUtcNowForStorage().AddMinutes(request.Minutes.Value);
         var endpoint = await sendEndpoints.GetSendEndpoint(ReminderStateDefinition.Address);
         await endpoint.Send(new SnoozeReminder(reminderId, task.Id, task.OwnerId, until), cancellationToken);
         // Nothing else changes: the save commits just the command, through the outbox.

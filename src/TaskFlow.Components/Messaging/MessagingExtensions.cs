@@ -14,6 +14,9 @@ public static class MessagingExtensions
     public const string ConnectionStringName = "RabbitMq";
     public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
 
+    /// <summary>Where ScheduleSend and state-machine schedules go: the worker's scheduler endpoint.</summary>
+    public static readonly Uri SchedulerAddress = new("queue:taskflow-scheduler");
+
     /// <summary>
     /// MassTransit on RabbitMQ. Exchanges take the events' names (taskflow.tasks.created, ...), queues the
     /// consumers' (taskflow-audit, ...), each with an _error queue beside it. A failing message is tried
@@ -54,6 +57,7 @@ public static class MessagingExtensions
                 endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
             });
 
+            bus.AddMessageScheduler(SchedulerAddress);
             configure?.Invoke(bus);
 
             bus.UsingRabbitMq((context, rabbit) =>
@@ -64,6 +68,7 @@ public static class MessagingExtensions
                     host.Username(user);
                     host.Password(password);
                 });
+                rabbit.UseMessageScheduler(SchedulerAddress);
                 rabbit.ConfigureEndpoints(context);
             });
         });

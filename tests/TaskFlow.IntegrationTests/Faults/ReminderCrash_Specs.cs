@@ -73,7 +73,7 @@ public sealed class When_reminders_are_pending_and_workers_crash_or_run_side_by_
         return ids;
     }
 
-    private static Task AllInStateAsync(TestDatabase database, int count, string state, TimeSpan? within = null) =>
+    private static Task<long> AllInStateAsync(TestDatabase database, int count, string state, TimeSpan? within = null) =>
         Eventually.MatchesAsync(
             () => database.ScalarAsync<long>($"SELECT count(*) FROM reminder_state WHERE current_state = '{state}'"),
             n => n == count, within ?? TimeSpan.FromSeconds(60), $"{count} reminders {state}");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Reminders;
 
 namespace TaskFlow.IntegrationTests.Infrastructure;
 
@@ -23,7 +24,7 @@ public static class WorkerHost
         builder.AddTaskFlowData();
         builder.AddTaskFlowMessaging(MessagingRole.Worker, bus =>
         {
-            bus.AddTaskFlowAudit();
+            bus.AddTaskFlowAudit().AddTaskFlowReminders();
             consumers?.Invoke(bus);
         });
         var host = builder.Build();
