@@ -28,10 +28,10 @@ internal sealed class OutboxTables
         private readonly IEntityType entityType;
         private readonly StoreObjectIdentifier storeObject;
 
-        public Table(IModel model)
+        public Table(IModel model, string mappingCall = "modelBuilder.AddTaskFlowOutboxEntities()")
         {
             entityType = model.FindEntityType(typeof(TEntity))
-                ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped: call modelBuilder.AddTaskFlowOutboxEntities().");
+                ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped: call {mappingCall}.");
             var tableName = entityType.GetTableName() ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not mapped to a table.");
             storeObject = StoreObjectIdentifier.Table(tableName, entityType.GetSchema());
             Name = entityType.GetSchema() is { } schema ? $"{Quote(schema)}.{Quote(tableName)}" : Quote(tableName);

@@ -27,6 +27,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         modelBuilder.Entity<TaskItem>(ConfigureTask);
         modelBuilder.Entity<AuditEntry>(ConfigureAudit);
         modelBuilder.AddTaskFlowOutboxEntities();
+        modelBuilder.AddTaskFlowSchedulerEntities();
     }
 
     /// <summary>Partitioned by month and append-only in the database (migrations/0003); EF only reads it.</summary>
