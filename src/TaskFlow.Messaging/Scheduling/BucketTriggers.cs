@@ -10,7 +10,7 @@ namespace TaskFlow.Messaging.Scheduling;
 /// committed, so whichever firing follows the commit finds the row: a trigger that is still pending keeps its time
 /// (TriggerConflict.Keep), and one that is already firing or gone is stored again and fires at once.
 /// </summary>
-internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedulerOptions options, TimeProvider clock)
+internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedulerOptions options, TimeProvider clock) : IDisposable
 {
     public static readonly JobKey JobKey = new("scheduled-messages", "taskflow");
     public static readonly JobKey RecurringJobKey = new("recurring-messages", "taskflow");
@@ -29,6 +29,10 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     public static readonly TimeSpan SafeAhead = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<DateTime, byte> ensured = new();
+
+    // Concurrent ScheduleTrigger calls on one key deadlock inside the job store (40P01, retried after a second each);
+    // one at a time per process, and the cache usually answers the ones waiting.
+    private readonly SemaphoreSlim gate = new(1, 1);
     private IScheduler? scheduler;
 
     public async ValueTask<IScheduler> SchedulerAsync(CancellationToken cancellationToken) =>
@@ -43,11 +47,22 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
             return;
 
         var quartz = await SchedulerAsync(cancellationToken);
-        await quartz.ScheduleTrigger(Build(bucket, bucket), TriggerConflict.Keep, cancellationToken);
-        if (bucket - now > SafeAhead)
-            ensured.TryAdd(bucket, 0);
-        foreach (var old in ensured.Keys.Where(b => b < now))
-            ensured.TryRemove(old, out _);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            now = clock.GetUtcNow().UtcDateTime;
+            if (bucket - now > SafeAhead && ensured.ContainsKey(bucket))
+                return;
+            await quartz.ScheduleTrigger(Build(bucket, bucket), TriggerConflict.Keep, cancellationToken);
+            if (bucket - now > SafeAhead)
+                ensured.TryAdd(bucket, 0);
+            foreach (var old in ensured.Keys.Where(b => b < now))
+                ensured.TryRemove(old, out _);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     /// <summary>The bucket fires again later (after a failed send); an earlier firing already stored wins.</summary>
@@ -55,7 +70,15 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     {
         var quartz = await SchedulerAsync(cancellationToken);
         var at = clock.GetUtcNow().UtcDateTime + options.RetryDelay;
-        await quartz.ScheduleTrigger(Build(bucket, at), TriggerConflict.KeepEarlier, cancellationToken);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await quartz.ScheduleTrigger(Build(bucket, at), TriggerConflict.KeepEarlier, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     public static TriggerKey RecurringTriggerKey(string scheduleId, string? scheduleGroup)
@@ -75,4 +98,6 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         // A bucket missed while no scheduler ran (downtime) fires as soon as one runs again.
         .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
         .Build();
+
+    public void Dispose() => gate.Dispose();
 }
