@@ -36,6 +36,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
             plan.HasKey(p => p.TaskId);
         });
         modelBuilder.AddTaskFlowOutboxEntities();
+        modelBuilder.AddTaskFlowSchedulerEntities();
     }
 
     /// <summary>Partitioned by month and append-only in the database (migrations/0003); EF only reads it.</summary>

@@ -2,14 +2,21 @@ namespace TaskFlow.Messaging.Specs.Infrastructure;
 
 public static class SpecDatabase
 {
-    /// <summary>A throw-away database with the messaging tables from migrations/0004_messaging.sql and the specs' own tables.</summary>
+    /// <summary>
+    /// A throw-away database with the messaging tables from migrations/0004_messaging.sql, the scheduler's (and Quartz's)
+    /// from migrations/0005_scheduler.sql, and the specs' own table.
+    /// </summary>
     public static Task<TestDatabase> CreateAsync(string purpose, bool migrate = true) =>
         TestDatabase.CreateAsync(purpose, migrate ? PrepareAsync : null);
 
-    public static string MessagingScript()
+    public static string MessagingScript() => Script("0004_messaging.sql");
+
+    public static string SchedulerScript() => Script("0005_scheduler.sql");
+
+    private static string Script(string name)
     {
-        using var stream = typeof(SpecDatabase).Assembly.GetManifestResourceStream("0004_messaging.sql")
-            ?? throw new InvalidOperationException("migrations/0004_messaging.sql is not embedded.");
+        using var stream = typeof(SpecDatabase).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"migrations/{name} is not embedded.");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
@@ -18,7 +25,8 @@ public static class SpecDatabase
     {
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand(MessagingScript() + ";\n" + SpecDbContext.NotesTableSql + ";\n" + Ticket.TableSql, connection);
+        await using var command = new Npgsql.NpgsqlCommand(
+            MessagingScript() + ";\n" + SchedulerScript() + ";\n" + SpecDbContext.NotesTableSql + ";\n" + Ticket.TableSql, connection);
         await command.ExecuteNonQueryAsync();
     }
 }

@@ -20,6 +20,7 @@ public sealed class SpecDbContext(DbContextOptions<SpecDbContext> options) : DbC
             ticket.Property(t => t.CorrelationId).ValueGeneratedNever();
         });
         modelBuilder.AddTaskFlowOutboxEntities();
+        modelBuilder.AddTaskFlowSchedulerEntities();
     }
 }
 
@@ -33,4 +34,10 @@ public sealed class Note
 public sealed class MessagingOnlyDbContext(DbContextOptions<MessagingOnlyDbContext> options) : DbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddTaskFlowOutboxEntities();
+}
+
+/// <summary>Only the scheduler's entity, to compare EF's idea of the schema with the reviewed script.</summary>
+public sealed class SchedulerOnlyDbContext(DbContextOptions<SchedulerOnlyDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.AddTaskFlowSchedulerEntities();
 }

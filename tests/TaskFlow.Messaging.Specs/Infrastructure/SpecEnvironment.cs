@@ -31,11 +31,19 @@ public sealed class SpecEnvironment : IAsyncDisposable
         }
     }
 
-    public async Task<SpecHost> StartHostAsync(Action<IBusRegistrationConfigurator> configure)
+    public async Task<SpecHost> StartHostAsync(Action<IBusRegistrationConfigurator> configure,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
-        var host = await SpecHost.StartAsync(Database, VirtualHost, configure);
+        var host = await SpecHost.StartAsync(Database, VirtualHost, configure, configureBus: configureBus);
         hosts.Add(host);
         return host;
+    }
+
+    /// <summary>Stops and disposes a host before the environment ends (a process going away).</summary>
+    public async Task StopHostAsync(SpecHost host)
+    {
+        hosts.Remove(host);
+        await host.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

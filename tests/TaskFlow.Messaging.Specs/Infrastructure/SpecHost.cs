@@ -19,7 +19,7 @@ public sealed class SpecHost : IAsyncDisposable
     public IBusControl Bus => host.Services.GetRequiredService<IBusControl>();
 
     public static async Task<SpecHost> StartAsync(TestDatabase database, TestVirtualHost virtualHost, Action<IBusRegistrationConfigurator> configure,
-        bool waitUntilStarted = true)
+        bool waitUntilStarted = true, Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddProvider(new ProgressLoggerProvider()).SetMinimumLevel(
@@ -39,6 +39,7 @@ public sealed class SpecHost : IAsyncDisposable
                     h.Username(virtualHost.Username);
                     h.Password(virtualHost.Password);
                 });
+                configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });

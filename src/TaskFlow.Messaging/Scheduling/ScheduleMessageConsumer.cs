@@ -1,0 +1,148 @@
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Scheduling;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace TaskFlow.Messaging.Scheduling;
+
+/// <summary>
+/// Stores a <see cref="ScheduleMessage"/> under its token and makes sure its bucket has a trigger; a
+/// <see cref="ScheduleRecurringMessage"/> becomes a Quartz cron trigger carrying the message.
+/// The row is written in its own short transaction on a DbContext of its own, outside any inbox around this consumer:
+/// the upsert is idempotent by token (a redelivery writes the same row again), and the trigger must be ensured only
+/// after the row has committed, which an enclosing inbox transaction would defer past it.
+/// </summary>
+internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMessage>, IConsumer<ScheduleRecurringMessage>
+    where TDbContext : DbContext
+{
+    private readonly IServiceScopeFactory scopeFactory;
+    private readonly BucketTriggers triggers;
+    private readonly TimeProvider clock;
+
+    public ScheduleMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers, TimeProvider clock)
+    {
+        this.scopeFactory = scopeFactory;
+        this.triggers = triggers;
+        this.clock = clock;
+    }
+
+    public async Task Consume(ConsumeContext<ScheduleMessage> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = context.Message;
+        var dueTime = AsUtc(command.ScheduledTime);
+        var message = Capture(context, command.Payload, command.PayloadType, command.Destination);
+        message.TokenId = command.CorrelationId;
+        message.DueTime = dueTime;
+        message.Bucket = triggers.BucketOf(dueTime);
+
+        await using (var scope = scopeFactory.CreateAsyncScope())
+            await ScheduledMessageStore.UpsertAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), message, context.CancellationToken);
+        await triggers.EnsureAsync(message.Bucket, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<ScheduleRecurringMessage> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = context.Message;
+        var schedule = command.Schedule;
+        var message = Capture(context, command.Payload, command.PayloadType, command.Destination);
+        message.TokenId = command.CorrelationId;
+
+        var timeZone = string.IsNullOrWhiteSpace(schedule.TimeZoneId) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZoneId);
+        var cron = CronScheduleBuilder.Create(schedule.CronExpression).InTimeZone(timeZone);
+        cron = schedule.MisfirePolicy switch
+        {
+            MissedEventPolicy.Skip => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing),
+            MissedEventPolicy.Send => cron.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed),
+            _ => cron,
+        };
+        var builder = TriggerBuilder.Create()
+            .WithIdentity(BucketTriggers.RecurringTriggerKey(schedule.ScheduleId, schedule.ScheduleGroup))
+            .ForJob(BucketTriggers.RecurringJobKey)
+            .WithDescription(schedule.Description)
+            .StartAt(schedule.StartTime)
+            .UsingJobData(BucketTriggers.RecurringMessageKey, JsonSerializer.Serialize(message, SystemTextJsonMessageSerializer.Options))
+            .WithSchedule(cron);
+        if (schedule.EndTime is { } end)
+            builder = builder.EndAt(end);
+
+        var scheduler = await triggers.SchedulerAsync(context.CancellationToken);
+        await scheduler.ScheduleTrigger(builder.Build(), TriggerConflict.Replace, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// The payload re-wrapped in the received envelope (the sender's headers and ids stay), and the context to send it with:
+    /// what MassTransit's Quartz consumer keeps in a trigger's job data.
+    /// </summary>
+    private ScheduledMessage Capture<T>(ConsumeContext<T> context, object payload, string[] payloadType, Uri destination)
+        where T : class
+    {
+        var body = context.SerializerContext.GetMessageSerializer(payload, payloadType)
+            .GetMessageBody(new MessageSendContext<T>(context.Message)).GetString();
+        string? transportProperties = null;
+        if (context.ReceiveContext.TryGetPayload<TransportReceiveContext>(out var transport) && transport.GetTransportProperties() is { } properties)
+            transportProperties = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(properties);
+
+        return new ScheduledMessage
+        {
+            Created = clock.GetUtcNow().UtcDateTime,
+            DestinationAddress = destination,
+            MessageId = context.MessageId ?? NewId.NextGuid(),
+            ContentType = context.ReceiveContext.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),
+            MessageType = string.Join(';', payloadType),
+            Body = body,
+            Headers = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(context.Headers.GetAll()),
+            Properties = transportProperties,
+            ConversationId = context.ConversationId,
+            CorrelationId = context.CorrelationId,
+            InitiatorId = context.InitiatorId,
+            RequestId = context.RequestId,
+            SourceAddress = context.SourceAddress,
+            ResponseAddress = context.ResponseAddress,
+            FaultAddress = context.FaultAddress,
+            ExpirationTime = context.ExpirationTime is { } expiration ? AsUtc(expiration) : null,
+        };
+    }
+
+    private static DateTime AsUtc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Local => time.ToUniversalTime(),
+        DateTimeKind.Utc => time,
+        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+    };
+}
+
+/// <summary>Deletes a scheduled message by token, or a recurring schedule by id and group.</summary>
+internal sealed class CancelScheduledMessageConsumer<TDbContext> : IConsumer<CancelScheduledMessage>, IConsumer<CancelScheduledRecurringMessage>
+    where TDbContext : DbContext
+{
+    private readonly IServiceScopeFactory scopeFactory;
+    private readonly BucketTriggers triggers;
+
+    public CancelScheduledMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers)
+    {
+        this.scopeFactory = scopeFactory;
+        this.triggers = triggers;
+    }
+
+    /// <summary>The bucket's trigger stays: it may hold other messages, and an empty firing costs one query.</summary>
+    public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await using var scope = scopeFactory.CreateAsyncScope();
+        await ScheduledMessageStore.DeleteAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), context.Message.TokenId, context.CancellationToken);
+    }
+
+    public async Task Consume(ConsumeContext<CancelScheduledRecurringMessage> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var scheduler = await triggers.SchedulerAsync(context.CancellationToken);
+        await scheduler.UnscheduleJob(
+            BucketTriggers.RecurringTriggerKey(context.Message.ScheduleId, context.Message.ScheduleGroup), context.CancellationToken);
+    }
+}

@@ -1,0 +1,84 @@
+using MassTransit;
+using MassTransit.Metadata;
+using MassTransit.Middleware;
+using MassTransit.Serialization;
+
+namespace TaskFlow.Messaging.Scheduling;
+
+/// <summary>
+/// One message waiting for its time, kept the way MassTransit's Quartz integration keeps it in a trigger's job data:
+/// the serialized envelope and the context of the <c>ScheduleMessage</c> that asked for it. Implements
+/// <see cref="OutboxMessageContext"/> so MassTransit's own <see cref="OutboxMessageSendPipe"/> re-sends it.
+/// </summary>
+public class ScheduledMessage : OutboxMessageContext
+{
+    private Headers? headers;
+    private Dictionary<string, object>? properties;
+
+    /// <summary>MassTransit's scheduling token (<c>ScheduleMessage.CorrelationId</c>): scheduling it again moves it, cancelling deletes it.</summary>
+    public Guid TokenId { get; set; }
+
+    public DateTime DueTime { get; set; }
+
+    /// <summary>The start of the due-time bucket; one Quartz trigger per bucket sends its rows.</summary>
+    public DateTime Bucket { get; set; }
+
+    public DateTime Created { get; set; }
+
+    public Uri DestinationAddress { get; set; } = null!;
+
+    /// <summary>The <c>ScheduleMessage</c>'s MessageId, which MassTransit's Quartz job gives the scheduled message too.</summary>
+    public Guid MessageId { get; set; }
+
+    public string ContentType { get; set; } = "";
+
+    /// <summary>The payload's message type URNs, joined by ';'.</summary>
+    public string MessageType { get; set; } = "";
+
+    /// <summary>The envelope to send, built from the received <c>ScheduleMessage</c> envelope with the payload as its message.</summary>
+    public string Body { get; set; } = "";
+
+    /// <summary>The <c>ScheduleMessage</c>'s headers (the sender's own ones among them) as JSON.</summary>
+    public string? Headers { get; set; }
+
+    /// <summary>The transport properties the <c>ScheduleMessage</c> arrived with, as JSON.</summary>
+    public string? Properties { get; set; }
+
+    public Guid? ConversationId { get; set; }
+    public Guid? CorrelationId { get; set; }
+    public Guid? InitiatorId { get; set; }
+    public Guid? RequestId { get; set; }
+    public Uri? SourceAddress { get; set; }
+    public Uri? ResponseAddress { get; set; }
+    public Uri? FaultAddress { get; set; }
+    public DateTime? ExpirationTime { get; set; }
+
+    long OutboxMessageContext.SequenceNumber => 0;
+    Guid? MessageContext.MessageId => MessageId;
+    DateTime? MessageContext.SentTime => Created;
+    Headers MessageContext.Headers => headers ?? EmptyHeaders.Instance;
+    HostInfo MessageContext.Host => HostMetadataCache.Host;
+    IReadOnlyDictionary<string, object> OutboxMessageContext.Properties =>
+        properties ?? new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Reads the JSON columns back and adds what MassTransit's Quartz job adds when it fires: the scheduling token
+    /// (state machines ignore a scheduled event whose token is not the instance's) and the Quartz times.
+    /// </summary>
+    public void Hydrate(IObjectDeserializer deserializer, DateTime sentTime)
+    {
+        ArgumentNullException.ThrowIfNull(deserializer);
+        var sendHeaders = deserializer.DeserializeDictionary<object?>(Headers) is { } stored
+            ? new DictionarySendHeaders(stored)
+            : new DictionarySendHeaders();
+        sendHeaders.Set(MessageHeaders.SchedulingTokenId, TokenId.ToString("N"));
+        sendHeaders.Set(MessageHeaders.Quartz.ScheduleId, TokenId.ToString("N"));
+        sendHeaders.Set(MessageHeaders.Quartz.Scheduled, new DateTimeOffset(DueTime, TimeSpan.Zero));
+        sendHeaders.Set(MessageHeaders.Quartz.Sent, new DateTimeOffset(sentTime, TimeSpan.Zero));
+        headers = sendHeaders;
+
+        properties = deserializer.DeserializeDictionary<object>(Properties) is { } storedProperties
+            ? new Dictionary<string, object>(storedProperties, StringComparer.OrdinalIgnoreCase)
+            : new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+    }
+}

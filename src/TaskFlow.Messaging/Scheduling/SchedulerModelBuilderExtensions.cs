@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+
+using TaskFlow.Messaging.Scheduling;
+
+namespace TaskFlow.Messaging;
+
+public static class SchedulerModelBuilderExtensions
+{
+    private const int AddressLength = 256;
+
+    /// <summary>
+    /// Maps <see cref="ScheduledMessage"/> (the counterpart of <c>AddTaskFlowOutboxEntities</c> for the message scheduler).
+    /// migrations/0005_scheduler.sql is the reviewed SQL for the snake_case convention; Quartz's own qrtz_* tables are
+    /// not part of the model.
+    /// </summary>
+    public static ModelBuilder AddTaskFlowSchedulerEntities(this ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+
+        modelBuilder.Entity<ScheduledMessage>(message =>
+        {
+            message.HasKey(m => m.TokenId);
+            message.Property(m => m.TokenId).ValueGeneratedNever();
+            message.Property(m => m.DestinationAddress).HasMaxLength(AddressLength);
+            message.Property(m => m.ContentType).HasMaxLength(AddressLength);
+            message.Property(m => m.SourceAddress).HasMaxLength(AddressLength);
+            message.Property(m => m.ResponseAddress).HasMaxLength(AddressLength);
+            message.Property(m => m.FaultAddress).HasMaxLength(AddressLength);
+            // The bucket job's claim: bucket <= its bucket, in due order.
+            message.HasIndex(m => new { m.Bucket, m.DueTime });
+        });
+
+        return modelBuilder;
+    }
+}

@@ -1,0 +1,63 @@
+namespace TaskFlow.Messaging.Scheduling;
+
+/// <summary>The message scheduler service: where it listens, how it groups due times, and its Quartz scheduler.</summary>
+public sealed class TaskFlowSchedulerOptions
+{
+    public const string DefaultQueueName = "taskflow-scheduler";
+
+    /// <summary>The queue the <c>ScheduleMessage</c>/<c>CancelScheduledMessage</c> consumers listen on (default "taskflow-scheduler").</summary>
+    public string QueueName { get; set; } = DefaultQueueName;
+
+    /// <summary>
+    /// Due times are grouped into buckets of this size, one Quartz trigger per bucket that holds messages (default 1 s).
+    /// Larger buckets mean fewer triggers; the job still waits for each message's own due time.
+    /// </summary>
+    public TimeSpan BucketSize { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The Quartz scheduler name, the SCHED_NAME of its rows: every process with the same name and database forms one
+    /// cluster (default "taskflow").
+    /// </summary>
+    public string SchedulerName { get; set; } = "taskflow";
+
+    /// <summary>The Quartz job store's connection string; null takes the DbContext's own.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Quartz threads, i.e. buckets sent at the same time by this process (default 4).</summary>
+    public int MaxConcurrency { get; set; } = 4;
+
+    /// <summary>Rows claimed (and then sent concurrently) per transaction (default 500).</summary>
+    public int QueryMessageLimit { get; set; } = 500;
+
+    /// <summary>How long one send may wait for the broker's confirm (default 10 seconds).</summary>
+    public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After a failed send the bucket fires again this much later (default 5 seconds).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How late a bucket's trigger may fire before Quartz treats it as misfired (it then fires at once); null keeps
+    /// Quartz's default of one minute. Only changes when the misfire scan, rather than normal acquisition, picks it up.
+    /// </summary>
+    public TimeSpan? MisfireThreshold { get; set; }
+
+    /// <summary>Concurrent ScheduleMessage/Cancel messages the scheduler endpoint consumes (default 16).</summary>
+    public int ConcurrentMessageLimit { get; set; } = 16;
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(QueueName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(SchedulerName);
+        ArgumentOutOfRangeException.ThrowIfLessThan(BucketSize, TimeSpan.FromMilliseconds(100), nameof(BucketSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1, nameof(MaxConcurrency));
+        ArgumentOutOfRangeException.ThrowIfLessThan(QueryMessageLimit, 1, nameof(QueryMessageLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConcurrentMessageLimit, 1, nameof(ConcurrentMessageLimit));
+    }
+}
+
+/// <summary>The scheduler's instruments (System.Diagnostics.Metrics), on <see cref="OutboxMetrics.MeterName"/>.</summary>
+public static class SchedulerMetrics
+{
+    /// <summary>Counter: scheduled messages sent to the broker (confirmed).</summary>
+    public const string Sent = "taskflow.scheduler.sent";
+}

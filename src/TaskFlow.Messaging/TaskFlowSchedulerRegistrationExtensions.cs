@@ -1,0 +1,94 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Quartz;
+using TaskFlow.Messaging.Scheduling;
+
+namespace TaskFlow.Messaging;
+
+/// <summary>
+/// The message scheduler service, shaped like MassTransit.Quartz's <c>AddQuartzConsumers</c>: consumers of
+/// <c>ScheduleMessage</c>, <c>CancelScheduledMessage</c>, <c>ScheduleRecurringMessage</c> and
+/// <c>CancelScheduledRecurringMessage</c> on one queue, and a clustered Quartz scheduler that sends the messages when due.
+/// Every process that schedules points MassTransit at the queue with its own calls:
+/// <c>x.AddMessageScheduler(TaskFlowScheduler.Address())</c> and <c>cfg.UseMessageScheduler(TaskFlowScheduler.Address())</c>.
+/// </summary>
+public static class TaskFlowSchedulerRegistrationExtensions
+{
+    /// <summary>
+    /// Runs the scheduler service in this process, storing messages in <typeparamref name="TDbContext"/> (which maps
+    /// <see cref="SchedulerModelBuilderExtensions.AddTaskFlowSchedulerEntities"/>) and Quartz's qrtz_* tables in the same database.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddTaskFlowMessageScheduler<TDbContext>(this IBusRegistrationConfigurator configurator,
+        Action<TaskFlowSchedulerOptions>? configure = null)
+        where TDbContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        var options = new TaskFlowSchedulerOptions();
+        configure?.Invoke(options);
+        options.Validate();
+
+        configurator.TryAddSingleton(TimeProvider.System);
+        configurator.AddSingleton(options);
+        configurator.AddSingleton<BucketTriggers>();
+        configurator.AddSingleton<ScheduledMessageSender>();
+
+        configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));
+        configurator.AddConsumer<CancelScheduledMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));
+
+        // Named, so an application's own Quartz scheduler (the unnamed one) is left alone. Quartz 4 keeps its scheduler
+        // repository per container, not per process, so several hosts in one process may share a name (the specs do).
+        configurator.AddQuartz(options.SchedulerName, q =>
+        {
+            q.ConfigureScheduler(s =>
+            {
+                s.GenerateInstanceId = true;
+                // One trigger per bucket: little to batch. A small fire-ahead hides Quartz's own latency; the job
+                // still waits for each message's due time.
+                s.MaxBatchSize = options.MaxConcurrency;
+                s.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.FromMilliseconds(250);
+            });
+            q.UseDefaultThreadPool(options.MaxConcurrency);
+            q.AddJob<ScheduledMessageJob<TDbContext>>(j => j.WithIdentity(BucketTriggers.JobKey).StoreDurably().RequestRecovery());
+            q.AddJob<RecurringMessageJob>(j => j.WithIdentity(BucketTriggers.RecurringJobKey).StoreDurably().RequestRecovery());
+            q.UsePersistentStore(s =>
+            {
+                s.UsePostgres(source => source.DataSourceFactory = services => NpgsqlDataSource.Create(ConnectionString<TDbContext>(services, options)));
+                s.UseSystemTextJsonSerializer();
+                s.UseClustering();
+                s.ConfigureStore(store =>
+                {
+                    store.TablePrefix = "qrtz_";
+                    if (options.MisfireThreshold is { } threshold)
+                        store.MisfireThreshold = threshold;
+                });
+            });
+        });
+        configurator.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return configurator;
+    }
+
+    private static void ConfigureEndpoint(IEndpointRegistrationConfigurator endpoint, TaskFlowSchedulerOptions options)
+    {
+        endpoint.Name = options.QueueName;
+        endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+    }
+
+    private static string ConnectionString<TDbContext>(IServiceProvider services, TaskFlowSchedulerOptions options)
+        where TDbContext : DbContext
+    {
+        if (options.ConnectionString is { } configured)
+            return configured;
+        using var scope = services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
+            ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string; set TaskFlowSchedulerOptions.ConnectionString.");
+    }
+}
+
+/// <summary>Where the scheduler service listens, for MassTransit's <c>AddMessageScheduler</c>/<c>UseMessageScheduler</c>.</summary>
+public static class TaskFlowScheduler
+{
+    public static Uri Address(string queueName = TaskFlowSchedulerOptions.DefaultQueueName) => new($"queue:{queueName}");
+}
