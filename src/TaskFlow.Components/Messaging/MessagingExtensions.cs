@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
 using TaskFlow.Contracts;
 using TaskFlow.Messaging;
+using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Components.Messaging;
 
@@ -15,7 +16,7 @@ public static class MessagingExtensions
     public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
 
     /// <summary>Where ScheduleSend and state-machine schedules go: the worker's scheduler endpoint.</summary>
-    public static readonly Uri SchedulerAddress = new("queue:taskflow-scheduler");
+    public static readonly Uri SchedulerAddress = TaskFlowScheduler.Address();
 
     /// <summary>
     /// MassTransit on RabbitMQ. Exchanges take the events' names (taskflow.tasks.created, ...), queues the
@@ -49,12 +50,17 @@ public static class MessagingExtensions
                     outbox.UseBusOutbox();
                 }
             });
-            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            if (role == MessagingRole.Worker)
+                bus.AddTaskFlowMessageScheduler<TaskFlowDbContext>();
+            bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 // Outermost first: growing pauses around a few immediate tries, each try in a fresh inbox transaction.
                 endpoint.UseMessageRetry(retry => retry.Incremental(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)));
                 endpoint.UseMessageRetry(retry => retry.Immediate(2));
-                endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
+                // The scheduler stores each message idempotently by its token in its own statement: an inbox would
+                // only add three transactions per message to the busiest queue of a reminder burst.
+                if (name != TaskFlowSchedulerOptions.DefaultQueueName)
+                    endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
             });
 
             bus.AddMessageScheduler(SchedulerAddress);
