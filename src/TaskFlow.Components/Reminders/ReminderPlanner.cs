@@ -36,11 +36,16 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
 
     private async Task Plan(ConsumeContext context, Guid taskId, Guid ownerId, int version, TaskSnapshot? task)
     {
+        var wanted = Wanted(taskId, task);
+        // Most tasks are created without reminders: nothing to plan, and no older event can follow a creation. Any
+        // later event still records its version, so an earlier one overtaking it (two workers) is recognised as old.
+        if (wanted.Count == 0 && context is ConsumeContext<TaskCreated>)
+            return;
+
         var previous = await LockAsync(taskId, context.CancellationToken);
         if (version <= previous.TaskVersion)
             return;
 
-        var wanted = Wanted(taskId, task);
         var endpoint = await context.GetSendEndpoint(ReminderStateDefinition.Address);
         foreach (var gone in previous.ReminderIds.Except(wanted.Select(r => r.Id)))
             await endpoint.Send(new CancelReminder(gone, taskId, version, Discard: true), context.CancellationToken);

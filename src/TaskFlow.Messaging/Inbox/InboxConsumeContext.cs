@@ -26,6 +26,9 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         this.inbox = inbox;
     }
 
+    /// <summary>Whether the consumer sent or published anything in this step.</summary>
+    public bool AddedMessages { get; private set; }
+
     public override Guid? MessageId => inbox.MessageId;
     public override bool ContinueProcessing { get; set; } = true;
     public override bool IsMessageConsumed => inbox.Consumed.HasValue;
@@ -33,16 +36,17 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
     public override int ReceiveCount => inbox.ReceiveCount;
     public override long? LastSequenceNumber => inbox.LastSequenceNumber;
 
-    public override async Task SetConsumed()
+    // Both are saved with the step's final SaveChanges, in one UPDATE of the row, just before the commit.
+    public override Task SetConsumed()
     {
         inbox.Consumed = DateTime.UtcNow;
-        await db.SaveChangesAsync(CancellationToken);
+        return Task.CompletedTask;
     }
 
-    public override async Task SetDelivered()
+    public override Task SetDelivered()
     {
         inbox.Delivered = DateTime.UtcNow;
-        await db.SaveChangesAsync(CancellationToken);
+        return Task.CompletedTask;
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
@@ -76,7 +80,10 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         message.InboxMessageId = inbox.MessageId;
         message.InboxConsumerId = ConsumerId;
         lock (sync)
+        {
             db.Add(message);
+            AddedMessages = true;
+        }
         return Task.CompletedTask;
     }
 }

@@ -10,21 +10,21 @@ namespace TaskFlow.Messaging.Inbox;
 /// <summary>
 /// The consumer inbox: MassTransit's <see cref="OutboxMessagePipe{TMessage}"/> decides what each step does
 /// (consume, deliver the consumer's messages, finish); this runs every step in its own ReadCommitted transaction on
-/// the consume scope's DbContext, holding the (message, consumer) row with <c>SELECT ... FOR UPDATE</c>. The row is
+/// the consume scope's DbContext (steps that need no commit in between share one), holding the (message, consumer)
+/// row with <c>SELECT ... FOR UPDATE</c>. The row is
 /// created with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so a concurrent duplicate waits for the first instead of
 /// failing, then finds it consumed.
 /// </summary>
 internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServiceProvider provider) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
-    private static string? insertStatement;
-    private static string? lockStatement;
+    private static string? upsertStatement;
 
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "A MessageId is required to use the inbox.");
-        if (insertStatement is null || lockStatement is null)
+        if (upsertStatement is null)
             BuildStatements(OutboxTables.For(db).InboxState);
 
         var firstStep = true;
@@ -48,19 +48,34 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
     {
         var timer = Stopwatch.StartNew();
         var lockId = NewId.NextGuid();
+        // The whole transaction commits or rolls back: EF's savepoint around every SaveChanges would only add round trips.
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken);
         try
         {
-            await db.Database.ExecuteSqlRawAsync(insertStatement!, [messageId, options.ConsumerId, lockId, DateTime.UtcNow], context.CancellationToken);
-            var inbox = await db.Set<InboxState>().FromSqlRaw(lockStatement!, messageId, options.ConsumerId).AsTracking()
-                .SingleAsync(context.CancellationToken);
-            inbox.LockId = lockId;
-            if (firstStep)
-                inbox.ReceiveCount++;
-            await db.SaveChangesAsync(context.CancellationToken);
+            // One statement creates or locks the row: ON CONFLICT DO UPDATE waits for a concurrent duplicate's commit.
+            var rows = db.Set<InboxState>()
+                .FromSqlRaw(upsertStatement!, messageId, options.ConsumerId, lockId, DateTime.UtcNow, firstStep ? 1 : 0)
+                .AsTracking()
+                .AsAsyncEnumerable();
+            InboxState? locked = null;
+            await foreach (var row in rows.WithCancellation(context.CancellationToken))
+                locked = row;
+            var inbox = locked ?? throw new InvalidOperationException("The inbox row was neither inserted nor found.");
 
-            var outboxContext = new InboxConsumeContext<TDbContext, T>(context, options, provider, db, inbox);
-            await next.Send(outboxContext);
+            // MassTransit's pipe takes one step per call: consume, deliver what the consumer sent, finish. Only the
+            // messages a consumer sent need their own commit before delivery; every other step joins this transaction,
+            // so a consumer that sends nothing costs one transaction, and one that does costs two.
+            InboxConsumeContext<TDbContext, T> outboxContext;
+            bool mustCommitBeforeNextStep;
+            do
+            {
+                var consuming = !inbox.Consumed.HasValue;
+                outboxContext = new InboxConsumeContext<TDbContext, T>(context, options, provider, db, inbox);
+                await next.Send(outboxContext);
+                mustCommitBeforeNextStep = consuming && outboxContext.AddedMessages;
+            }
+            while (outboxContext.ContinueProcessing && !mustCommitBeforeNextStep);
 
             try
             {
@@ -101,11 +116,14 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
     {
         var messageId = table.Column(i => i.MessageId);
         var consumerId = table.Column(i => i.ConsumerId);
-        insertStatement = $$"""
-            INSERT INTO {{table.Name}} ({{messageId}}, {{consumerId}}, {{table.Column(i => i.LockId)}}, {{table.Column(i => i.Received)}}, {{table.Column(i => i.ReceiveCount)}})
-            VALUES ({0}, {1}, {2}, {3}, 0)
-            ON CONFLICT ({{messageId}}, {{consumerId}}) DO NOTHING
+        var lockId = table.Column(i => i.LockId);
+        var receiveCount = table.Column(i => i.ReceiveCount);
+        upsertStatement = $$"""
+            INSERT INTO {{table.Name}} AS inbox ({{messageId}}, {{consumerId}}, {{lockId}}, {{table.Column(i => i.Received)}}, {{receiveCount}})
+            VALUES ({0}, {1}, {2}, {3}, {4})
+            ON CONFLICT ({{messageId}}, {{consumerId}})
+            DO UPDATE SET {{lockId}} = excluded.{{lockId}}, {{receiveCount}} = inbox.{{receiveCount}} + excluded.{{receiveCount}}
+            RETURNING *
             """;
-        lockStatement = $"SELECT * FROM {table.Name} WHERE {messageId} = {{0}} AND {consumerId} = {{1}} FOR UPDATE";
     }
 }

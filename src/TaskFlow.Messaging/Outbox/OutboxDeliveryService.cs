@@ -115,6 +115,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         timeout.CancelAfter(options.QueryTimeout);
         var token = timeout.Token;
 
+        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
         var states = await db.Set<OutboxState>().FromSqlRaw(claimStatement!, options.QueryMessageLimit).AsTracking().ToListAsync(token);
         if (states.Count == 0)

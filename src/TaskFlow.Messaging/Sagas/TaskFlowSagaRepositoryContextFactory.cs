@@ -80,6 +80,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
 
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
             try
             {

@@ -57,6 +57,7 @@ internal sealed class ScheduledMessageJob<TDbContext>(
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
             db.ChangeTracker.Clear();
+            db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
             var claimed = await ScheduledMessageStore.ClaimAsync(db, bucket, options.QueryMessageLimit, token);
             var now = clock.GetUtcNow().UtcDateTime;
