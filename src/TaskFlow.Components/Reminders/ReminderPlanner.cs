@@ -18,7 +18,7 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
     private static readonly string[] RelevantFields = ["title", "due", "reminders", "status"];
 
     public Task Consume(ConsumeContext<TaskCreated> context) =>
-        Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, context.Message.Task);
+        Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, context.Message.Task, created: true);
 
     public Task Consume(ConsumeContext<TaskUpdated> context) =>
         context.Message.Changed.Intersect(RelevantFields).Any()
@@ -34,12 +34,12 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
     public Task Consume(ConsumeContext<TaskDeleted> context) =>
         Plan(context, context.Message.TaskId, context.Message.OwnerId, context.Message.Version, task: null);
 
-    private async Task Plan(ConsumeContext context, Guid taskId, Guid ownerId, int version, TaskSnapshot? task)
+    private async Task Plan(ConsumeContext context, Guid taskId, Guid ownerId, int version, TaskSnapshot? task, bool created = false)
     {
         var wanted = Wanted(taskId, task);
         // Most tasks are created without reminders: nothing to plan, and no older event can follow a creation. Any
         // later event still records its version, so an earlier one overtaking it (two workers) is recognised as old.
-        if (wanted.Count == 0 && context is ConsumeContext<TaskCreated>)
+        if (wanted.Count == 0 && created)
             return;
 
         var previous = await LockAsync(taskId, context.CancellationToken);
