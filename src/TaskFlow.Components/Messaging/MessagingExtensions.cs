@@ -32,6 +32,8 @@ public static class MessagingExtensions
 
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit otherwise reports usage to its vendor over the internet; TaskFlow's traffic stays on the broker.
+            bus.DisableUsageTelemetry();
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "rabbitmq";
