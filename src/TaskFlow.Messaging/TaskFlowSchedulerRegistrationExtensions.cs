@@ -67,6 +67,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
             });
         });
         configurator.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        configurator.AddHostedService<OverdueBucketSweeper<TDbContext>>();
         return configurator;
     }
 

@@ -107,6 +107,32 @@ public class When_messages_are_scheduled
     }
 
     [Test]
+    public async Task Should_still_send_a_message_whose_trigger_was_lost_once_it_is_overdue()
+    {
+        await using var environment = await SpecEnvironment.CreateAsync("sweep");
+        var host = await environment.StartSchedulerHostAsync(o =>
+        {
+            o.SweepInterval = TimeSpan.FromMilliseconds(500);
+            o.SweepGrace = TimeSpan.FromSeconds(1);
+        });
+        var due = DateTime.UtcNow.AddSeconds(3);
+        var orphan = new Reminder(Guid.NewGuid(), "orphan");
+        await host.ScheduleAsync(orphan, due);
+        await Eventually.HoldsAsync(async () => await environment.Database.CountAsync(
+            "SELECT count(*) FROM qrtz_triggers WHERE trigger_group = 'taskflow-buckets'") == 1, "stored, with its bucket's trigger");
+
+        var quartz = await host.Services.GetRequiredKeyedService<Quartz.ISchedulerFactory>("taskflow").GetScheduler();
+        var name = await environment.Database.ScalarAsync<string>("SELECT trigger_name FROM qrtz_triggers WHERE trigger_group = 'taskflow-buckets'");
+        var trigger = new Quartz.TriggerKey(name!, "taskflow-buckets");
+        Assert.That(await quartz.UnscheduleJob(trigger), Is.True, "the bucket's trigger existed and is gone");
+
+        var arrival = (await host.Recorder.WaitUntilAsync(items => items.Any(i => i.Message is Arrival), "the orphan"))
+            .Select(i => i.Message).OfType<Arrival>().Single();
+        Assert.That(arrival.ReceivedUtc - due, Is.InRange(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)),
+            "late by the sweep's grace and interval, not lost");
+    }
+
+    [Test]
     public async Task Should_send_a_burst_due_in_one_second_and_what_joins_it_while_it_fires()
     {
         const int count = 2000;

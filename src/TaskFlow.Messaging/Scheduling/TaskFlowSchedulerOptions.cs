@@ -41,6 +41,12 @@ public sealed class TaskFlowSchedulerOptions
     /// </summary>
     public TimeSpan? MisfireThreshold { get; set; }
 
+    /// <summary>How often the repair sweep looks for overdue messages whose trigger was lost (default 30 seconds).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How late a stored message must be before the sweep fires its bucket again (default 10 seconds).</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Concurrent ScheduleMessage/Cancel messages the scheduler endpoint consumes (default 16).</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
 
@@ -52,6 +58,7 @@ public sealed class TaskFlowSchedulerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrency, 1, nameof(MaxConcurrency));
         ArgumentOutOfRangeException.ThrowIfLessThan(QueryMessageLimit, 1, nameof(QueryMessageLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(ConcurrentMessageLimit, 1, nameof(ConcurrentMessageLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(SweepInterval, TimeSpan.FromMilliseconds(100), nameof(SweepInterval));
     }
 }
 
