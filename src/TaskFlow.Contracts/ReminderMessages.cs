@@ -23,6 +23,7 @@ public sealed record ReminderTriggered(
 /// late arrival is harmless: the saga ignores a plan older than the one it already has (by task version).
 /// </summary>
 /// <param name="FireAt">The due time minus the offset.</param>
+[EntityName("taskflow.reminders.schedule")]
 public sealed record ScheduleReminder(
     Guid ReminderId,
     Guid TaskId,
@@ -35,13 +36,17 @@ public sealed record ScheduleReminder(
 
 /// <summary>Stop a reminder: the task was completed (<paramref name="Discard"/> false: reopening may bring it back),
 /// or the reminder or its task is gone (true: the saga forgets it after a while).</summary>
+[EntityName("taskflow.reminders.cancel")]
 public sealed record CancelReminder(Guid ReminderId, Guid TaskId, int TaskVersion, bool Discard);
 
 /// <summary>Fire the reminder again at <paramref name="Until"/>; the API checked that the reminder is its owner's.</summary>
+[EntityName("taskflow.reminders.snooze")]
 public sealed record SnoozeReminder(Guid ReminderId, Guid TaskId, Guid OwnerId, DateTimeOffset Until);
 
 /// <summary>Scheduled by the reminder saga to arrive at the fire time.</summary>
+[EntityName("taskflow.reminders.due")]
 public sealed record ReminderDue(Guid ReminderId);
 
 /// <summary>Scheduled by the reminder saga to forget a discarded reminder once no late plan can still arrive for it.</summary>
+[EntityName("taskflow.reminders.expired")]
 public sealed record ReminderExpired(Guid ReminderId);

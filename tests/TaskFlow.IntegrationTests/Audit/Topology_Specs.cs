@@ -9,16 +9,18 @@ public class When_an_operator_opens_the_rabbitmq_console
     {
         var exchanges = await Eventually.MatchesAsync(
             () => IntegrationSetup.Broker.ExchangeNamesAsync(),
-            names => names.Contains("taskflow.tasks.deleted"), what: "the task exchanges");
+            names => names.Contains("taskflow.tasks.deleted") && names.Contains("taskflow.reminders.schedule"), what: "the task and reminder exchanges");
         var queues = await Eventually.MatchesAsync(
             () => IntegrationSetup.Broker.QueueNamesAsync(),
-            names => names.Contains("taskflow-audit"), what: "the audit queue");
+            names => names.Contains("taskflow-audit") && names.Contains("taskflow-scheduler"), what: "the consumers' queues");
 
         Assert.That(exchanges, Is.SupersetOf(new[]
         {
             "taskflow.tasks.created", "taskflow.tasks.updated", "taskflow.tasks.completed", "taskflow.tasks.reopened", "taskflow.tasks.deleted",
+            "taskflow.reminders.schedule", "taskflow.reminders.cancel", "taskflow.reminders.snooze", "taskflow.reminders.due", "taskflow.reminders.expired",
         }));
+        Assert.That(exchanges.Where(e => e.StartsWith("TaskFlow.", StringComparison.Ordinal)), Is.Empty, "every TaskFlow message is named");
         Assert.That(exchanges.Where(e => e.Contains("ITaskEvent", StringComparison.Ordinal)), Is.Empty);
-        Assert.That(queues, Does.Contain("taskflow-audit"));
+        Assert.That(queues, Is.SupersetOf(new[] { "taskflow-audit", "taskflow-reminder-planner", "taskflow-reminders", "taskflow-scheduler" }));
     }
 }
