@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Messaging;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Audit;
@@ -52,11 +53,7 @@ public sealed class AuditConsumerDefinition : ConsumerDefinition<AuditConsumer>
     {
         endpointConfigurator.PrefetchCount = 64;
         var partitioner = endpointConfigurator.CreatePartitioner(32);
-        consumerConfigurator.Message<TaskCreated>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskUpdated>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskCompleted>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskReopened>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskDeleted>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+        consumerConfigurator.PartitionByTask(partitioner);
     }
 }
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Messaging;
 using TaskFlow.Components.Scheduling;
 using TaskFlow.Contracts;
 
@@ -112,10 +113,6 @@ public sealed class ReminderPlannerDefinition : ConsumerDefinition<ReminderPlann
     {
         endpointConfigurator.PrefetchCount = 32;
         var partitioner = endpointConfigurator.CreatePartitioner(16);
-        consumerConfigurator.Message<TaskCreated>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskUpdated>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskCompleted>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskReopened>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
-        consumerConfigurator.Message<TaskDeleted>(m => m.UsePartitioner(partitioner, c => c.Message.TaskId));
+        consumerConfigurator.PartitionByTask(partitioner);
     }
 }
