@@ -1,4 +1,6 @@
+using MassTransit;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
@@ -29,6 +31,11 @@ public static class WorkerHost
         });
         var host = builder.Build();
         await host.StartAsync();
+        // The worker serves before its bus is up (WaitUntilStarted is off, as in production): wait as a readiness
+        // probe would, so a spec never stops a half-started bus (which then does not drain its consumers).
+        var health = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60));
+        if (health != BusHealthStatus.Healthy)
+            throw new InvalidOperationException($"The worker's bus did not become healthy: {health}.");
         return host;
     }
 }
