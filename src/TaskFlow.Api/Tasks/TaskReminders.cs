@@ -32,17 +32,17 @@ public static class TaskReminders
         var states = await db.Reminders.AsNoTracking()
             .Where(r => r.TaskId == task.Id)
             .ToDictionaryAsync(r => r.CorrelationId, cancellationToken);
-        var planned = ReminderPlanner.Wanted(task.Id, task.Snapshot()).ToDictionary(r => r.Offset);
 
-        return task.ReminderOffsets.Select(ReminderOffsets.Format).Distinct().Select(offset =>
+        return task.ReminderOffsets.Distinct().Select(offset =>
         {
-            var id = ReminderIds.For(task.Id, offset);
-            DateTimeOffset? plannedAt = planned.TryGetValue(offset, out var p) ? p.FireAt : null;
+            var text = ReminderOffsets.Format(offset);
+            var id = ReminderIds.For(task.Id, text);
+            var plannedAt = task.DueAt - offset;
             // Until the saga has applied the task's latest plan, what it holds describes an older one.
             if (plannedAt is null || !states.TryGetValue(id, out var state) || state.PlannedAt != plannedAt
                 || (task.Status == TaskItemStatus.Completed) != (state.CurrentState == "Stopped"))
-                return new ReminderResponse(id, offset, "pending", plannedAt, null);
-            return new ReminderResponse(id, offset, StateName(state.CurrentState), state.FireAt, state.FiredAt);
+                return new ReminderResponse(id, text, "pending", plannedAt, null);
+            return new ReminderResponse(id, text, StateName(state.CurrentState), state.FireAt, state.FiredAt);
         }).ToList();
     }
 
