@@ -2,10 +2,13 @@ using MassTransit;
 
 namespace TaskFlow.Contracts;
 
-/// <summary>A reminder went off: its owner should be told now.</summary>
+/// <summary>
+/// A reminder went off: its owner should be told now. The reminder saga schedules this event itself and the message
+/// scheduler publishes it at <paramref name="IntendedAt"/>; when it actually went out is the scheduler's
+/// <c>MT-Quartz-Sent</c> header (MassTransit's <c>MessageHeaders.Quartz.Sent</c>), and the difference is its lateness.
+/// </summary>
 /// <param name="Offset">How long before the due time it was set to fire, ISO 8601 ("PT15M").</param>
 /// <param name="IntendedAt">When it was meant to fire (the due time minus the offset, or the end of a snooze).</param>
-/// <param name="FiredAt">When it actually fired; the difference to <paramref name="IntendedAt"/> is its lateness.</param>
 [EntityName("taskflow.tasks.reminder-triggered")]
 public sealed record ReminderTriggered(
     Guid EventId,
@@ -15,8 +18,7 @@ public sealed record ReminderTriggered(
     string Title,
     DueSnapshot Due,
     string Offset,
-    DateTimeOffset IntendedAt,
-    DateTimeOffset FiredAt);
+    DateTimeOffset IntendedAt);
 
 /// <summary>
 /// Sent to the reminder saga for each reminder a task has after a change. Carries the whole plan, so a repeat or a
@@ -42,10 +44,6 @@ public sealed record CancelReminder(Guid ReminderId, Guid TaskId, int TaskVersio
 /// <summary>Fire the reminder again at <paramref name="Until"/>; the API checked that the reminder is its owner's.</summary>
 [EntityName("taskflow.reminders.snooze")]
 public sealed record SnoozeReminder(Guid ReminderId, Guid TaskId, Guid OwnerId, DateTimeOffset Until);
-
-/// <summary>Scheduled by the reminder saga to arrive at the fire time.</summary>
-[EntityName("taskflow.reminders.due")]
-public sealed record ReminderDue(Guid ReminderId);
 
 /// <summary>Scheduled by the reminder saga to forget a discarded reminder once no late plan can still arrive for it.</summary>
 [EntityName("taskflow.reminders.expired")]

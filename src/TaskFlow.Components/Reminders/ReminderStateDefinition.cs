@@ -24,7 +24,7 @@ public sealed class ReminderStateDefinition : SagaDefinition<ReminderState>
         sagaConfigurator.Message<ScheduleReminder>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
         sagaConfigurator.Message<CancelReminder>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
         sagaConfigurator.Message<SnoozeReminder>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
-        sagaConfigurator.Message<ReminderDue>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
+        sagaConfigurator.Message<ReminderTriggered>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
         sagaConfigurator.Message<ReminderExpired>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
     }
 }

@@ -5,9 +5,11 @@ namespace TaskFlow.Components.Reminders;
 
 /// <summary>
 /// One instance per (task, reminder). The planner sends the whole plan after every relevant task change; this machine
-/// turns it into one scheduled <see cref="ReminderDue"/> and, when that arrives with the current token, publishes
-/// <see cref="ReminderTriggered"/>. A rescheduled reminder's old message still arrives but carries an old token, and
-/// MassTransit drops it, so a reminder fires once, at its latest time.
+/// turns it into the <see cref="ReminderTriggered"/> event itself, scheduled for publication at the fire time, so that
+/// when ten thousand reminders fall due in one second the scheduler only has to publish them: nothing else is left to
+/// do per reminder at that moment (ADR 0007). Moving or stopping a reminder cancels its scheduled event by token; the
+/// event comes back to this machine when it went out, which records it as fired (an event whose token is no longer
+/// the instance's, one the scheduler had already claimed when the cancel arrived, is not recorded).
 /// </summary>
 public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState>
 {
@@ -32,10 +34,10 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
             e.CorrelateById(c => c.Message.ReminderId);
             e.OnMissingInstance(m => m.Discard());
         });
-        Schedule(() => Due, x => x.DueTokenId, s => s.Received = r =>
+        Event(() => WentOff, e =>
         {
-            r.CorrelateById(c => c.Message.ReminderId);
-            r.OnMissingInstance(m => m.Discard());
+            e.CorrelateById(c => c.Message.ReminderId);
+            e.OnMissingInstance(m => m.Discard());
         });
         Schedule(() => Expiry, x => x.ExpiryTokenId, s => s.Received = r =>
         {
@@ -53,7 +55,7 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
                     c.Saga.TaskVersion = c.Message.TaskVersion;
                     c.Saga.UpdatedAt = clock.GetUtcNow();
                 })
-                .Unschedule(Due)
+                .ThenAsync(CancelFiringAsync)
                 .IfElse(c => c.Message.Discard,
                     discard => discard
                         .Schedule(Expiry, c => new ReminderExpired(c.Saga.CorrelationId), _ => clock.GetUtcNow().Add(DiscardedKeptFor).UtcDateTime)
@@ -67,14 +69,15 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
                     c.Saga.FireAt = c.Message.Until;
                     c.Saga.UpdatedAt = clock.GetUtcNow();
                 })
-                .Schedule(Due, c => new ReminderDue(c.Saga.CorrelationId), c => c.Saga.FireAt.UtcDateTime)
+                .ThenAsync(ScheduleFiringAsync)
                 .TransitionTo(Waiting));
 
         During(Waiting,
-            When(Due.Received)
-                .Then(c => c.Saga.MarkFired(clock.GetUtcNow()))
-                .Publish(c => Triggered(c))
-                .TransitionTo(Fired));
+            When(WentOff, IsCurrent)
+                .Then(c => c.Saga.MarkFired(SentAt(c) ?? clock.GetUtcNow()))
+                .TransitionTo(Fired),
+            Ignore(WentOff, c => !IsCurrent(c)));
+        During(Fired, Skipped, Stopped, Discarded, Ignore(WentOff));
 
         During(Discarded, When(Expiry.Received).Finalize());
 
@@ -98,7 +101,10 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
     public Event<ScheduleReminder> Planned { get; private set; } = null!;
     public Event<CancelReminder> Cancelled { get; private set; } = null!;
     public Event<SnoozeReminder> Snoozed { get; private set; } = null!;
-    public Schedule<ReminderState, ReminderDue> Due { get; private set; } = null!;
+
+    /// <summary>The reminder's own scheduled event, back from the exchange once it was published.</summary>
+    public Event<ReminderTriggered> WentOff { get; private set; } = null!;
+
     public Schedule<ReminderState, ReminderExpired> Expiry { get; private set; } = null!;
 
     private static bool IsNewer(BehaviorContext<ReminderState, ScheduleReminder> context) =>
@@ -123,22 +129,54 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
                 c.GetOrAddPayload(() => new PlanDecision(decision));
             })
             .Unschedule(Expiry)
-            .IfElse(c => DecisionOf(c) == ReminderDecision.Later,
-                later => later
-                    .Schedule(Due, c => new ReminderDue(c.Saga.CorrelationId), c => c.Saga.FireAt.UtcDateTime)
+            .IfElse(c => DecisionOf(c) is ReminderDecision.Later or ReminderDecision.Now,
+                schedule => schedule
+                    .ThenAsync(ScheduleFiringAsync)
                     .TransitionTo(Waiting),
-                notLater => notLater.IfElse(c => DecisionOf(c) == ReminderDecision.Keep,
-                    keep => keep,
-                    other => other
-                        .Unschedule(Due)
-                        .IfElse(c => DecisionOf(c) == ReminderDecision.Now,
-                            now => now
-                                .Then(c => c.Saga.MarkFired(clock.GetUtcNow()))
-                                .Publish(c => Triggered(c))
-                                .TransitionTo(Fired),
-                            none => none.IfElse(c => DecisionOf(c) == ReminderDecision.AlreadyFired,
-                                fired => fired.TransitionTo(Fired),
-                                overdue => overdue.TransitionTo(Skipped)))));
+                other => other.IfElse(c => DecisionOf(c) == ReminderDecision.Keep,
+                    keep => keep.IfElse(c => c.Saga.CurrentState == Waiting.Name && NotImminent(c, clock),
+                        refresh => refresh.ThenAsync(ScheduleFiringAsync),
+                        unchanged => unchanged),
+                    notScheduled => notScheduled
+                        .ThenAsync(CancelFiringAsync)
+                        .IfElse(c => DecisionOf(c) == ReminderDecision.AlreadyFired,
+                            fired => fired.TransitionTo(Fired),
+                            overdue => overdue.TransitionTo(Skipped))));
+
+    /// <summary>
+    /// A plan that keeps the time may still change what the event says (a new title): the scheduled event is replaced,
+    /// unless it is about to go out anyway, when replacing it could send it twice.
+    /// </summary>
+    private static bool NotImminent(BehaviorContext<ReminderState> context, TimeProvider clock) =>
+        context.Saga.FireAt - clock.GetUtcNow() > RefreshHorizon;
+
+    private static readonly TimeSpan RefreshHorizon = TimeSpan.FromSeconds(10);
+
+    /// <summary>Schedules the event for the instance's fire time (at once if that has passed) and cancels the one it replaces.</summary>
+    private static async Task ScheduleFiringAsync(BehaviorContext<ReminderState> context)
+    {
+        var scheduler = context.GetPayload<MessageSchedulerContext>();
+        var previous = context.Saga.DueTokenId;
+        var scheduled = await scheduler.SchedulePublish(context.Saga.FireAt.UtcDateTime, Triggered(context), context.CancellationToken);
+        context.Saga.DueTokenId = scheduled.TokenId;
+        if (previous is { } token)
+            await scheduler.CancelScheduledPublish<ReminderTriggered>(token, context.CancellationToken);
+    }
+
+    private static async Task CancelFiringAsync(BehaviorContext<ReminderState> context)
+    {
+        if (context.Saga.DueTokenId is not { } token)
+            return;
+        await context.GetPayload<MessageSchedulerContext>().CancelScheduledPublish<ReminderTriggered>(token, context.CancellationToken);
+        context.Saga.DueTokenId = null;
+    }
+
+    private static bool IsCurrent(BehaviorContext<ReminderState, ReminderTriggered> context) =>
+        context.GetSchedulingTokenId() is { } token && token == context.Saga.DueTokenId;
+
+    /// <summary>When the scheduler actually published it, as MassTransit's Quartz scheduler stamps it.</summary>
+    private static DateTimeOffset? SentAt(BehaviorContext<ReminderState, ReminderTriggered> context) =>
+        context.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent);
 
     private static ReminderDecision DecisionOf(BehaviorContext<ReminderState> context) =>
         context.TryGetPayload<PlanDecision>(out var decision) ? decision.Value : ReminderDecision.Keep;
@@ -151,8 +189,7 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
         context.Saga.Title,
         context.Saga.Due,
         context.Saga.Offset,
-        context.Saga.FireAt,
-        context.Saga.FiredAt ?? context.Saga.FireAt);
+        context.Saga.FireAt);
 
     /// <summary>The decision taken once per plan, read by the branches that follow (so the clock is read once).</summary>
     private sealed record PlanDecision(ReminderDecision Value);
@@ -160,10 +197,11 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
 
 internal static class ReminderStateExtensions
 {
-    public static void MarkFired(this ReminderState saga, DateTimeOffset now)
+    public static void MarkFired(this ReminderState saga, DateTimeOffset sentAt)
     {
-        saga.FiredAt = now;
+        saga.FiredAt = sentAt;
         saga.FiredFor = saga.PlannedAt;
-        saga.UpdatedAt = now;
+        saga.DueTokenId = null;
+        saga.UpdatedAt = sentAt;
     }
 }

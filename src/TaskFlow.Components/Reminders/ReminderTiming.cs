@@ -3,13 +3,13 @@ namespace TaskFlow.Components.Reminders;
 /// <summary>What a reminder does with a new plan.</summary>
 public enum ReminderDecision
 {
-    /// <summary>Same fire time as the plan it is already following (a title change, a repeat): nothing to schedule.</summary>
+    /// <summary>Same fire time as the plan it is already following (a title change, a repeat): the time stays.</summary>
     Keep,
 
     /// <summary>Its time is ahead: schedule it.</summary>
     Later,
 
-    /// <summary>Its time has passed but the task is not due yet: fire at once.</summary>
+    /// <summary>Its time has passed but the task is not due yet: fire at once (scheduled for now).</summary>
     Now,
 
     /// <summary>It already fired for this time (e.g. the task was completed, then reopened).</summary>

@@ -8,7 +8,9 @@ namespace TaskFlow.Messaging.Scheduling;
 /// <summary>
 /// One durable Quartz trigger per due-time bucket that holds messages. The trigger is ensured only after the row has
 /// committed, so whichever firing follows the commit finds the row: a trigger that is still pending keeps its time
-/// (TriggerConflict.Keep), and one that is already firing or gone is stored again and fires at once.
+/// (TriggerConflict.Keep), one that is gone is stored again and fires at once, and one that already fired but whose
+/// job is still running (Quartz keeps it, completed, until the job returns) gets a one-off companion that fires at
+/// once, since that job may be past its last look at the table.
 /// </summary>
 internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedulerOptions options, TimeProvider clock) : IDisposable
 {
@@ -22,13 +24,15 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     private const string RecurringTriggerPrefix = "Recurring.Trigger.";
 
     /// <summary>
-    /// A bucket ensured by this process whose start is further away than this cannot have begun firing (Quartz fires
-    /// at most its fire-ahead window early; the rest is clock skew between nodes), so its trigger need not be touched
-    /// again. This is what makes a burst into one future second cost one Quartz call instead of one per message.
+    /// A bucket ensured by this process whose start is further away than this, beyond the job's own
+    /// <see cref="TaskFlowSchedulerOptions.PrepareAhead"/>, cannot have begun firing (Quartz fires at most its
+    /// fire-ahead window early; the rest is clock skew between nodes), so its trigger need not be touched again. This
+    /// is what makes a burst into one future second cost one Quartz call instead of one per message.
     /// </summary>
-    public static readonly TimeSpan SafeAhead = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan FiringSlack = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<DateTime, byte> ensured = new();
+    private readonly TimeSpan safeAhead = FiringSlack + options.PrepareAhead;
 
     // Concurrent ScheduleTrigger calls on one key deadlock inside the job store (40P01, retried after a second each);
     // one at a time per process, and the cache usually answers the ones waiting.
@@ -43,7 +47,7 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     public async Task EnsureAsync(DateTime bucket, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (bucket - now > SafeAhead && ensured.ContainsKey(bucket))
+        if (bucket - now > safeAhead && ensured.ContainsKey(bucket))
             return;
 
         var quartz = await SchedulerAsync(cancellationToken);
@@ -51,11 +55,14 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         try
         {
             now = clock.GetUtcNow().UtcDateTime;
-            if (bucket - now > SafeAhead && ensured.ContainsKey(bucket))
+            if (bucket - now > safeAhead && ensured.ContainsKey(bucket))
                 return;
-            await quartz.ScheduleTrigger(Build(bucket, bucket), TriggerConflict.Keep, cancellationToken);
-            if (bucket - now > SafeAhead)
+            var trigger = Build(bucket, bucket - options.PrepareAhead);
+            await quartz.ScheduleTrigger(trigger, TriggerConflict.Keep, cancellationToken);
+            if (bucket - now > safeAhead)
                 ensured.TryAdd(bucket, 0);
+            else if (await quartz.GetTriggerState(trigger.Key, cancellationToken) == TriggerState.Complete)
+                await quartz.ScheduleTrigger(Build(bucket, now, $"{KeyOf(bucket)}.{Guid.NewGuid():N}"), TriggerConflict.Keep, cancellationToken);
             foreach (var old in ensured.Keys.Where(b => b < now))
                 ensured.TryRemove(old, out _);
         }
@@ -90,8 +97,10 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     public static DateTime ReadBucket(IJobExecutionContext context) =>
         DateTime.Parse(context.MergedJobDataMap.GetString(BucketKey)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
-    private static ITrigger Build(DateTime bucket, DateTime fireAt) => TriggerBuilder.Create()
-        .WithIdentity(new TriggerKey(bucket.ToString("yyyyMMdd'T'HHmmss.fffffff", CultureInfo.InvariantCulture), TriggerGroup))
+    private static string KeyOf(DateTime bucket) => bucket.ToString("yyyyMMdd'T'HHmmss.fffffff", CultureInfo.InvariantCulture);
+
+    private static ITrigger Build(DateTime bucket, DateTime fireAt, string? name = null) => TriggerBuilder.Create()
+        .WithIdentity(new TriggerKey(name ?? KeyOf(bucket), TriggerGroup))
         .ForJob(JobKey)
         .UsingJobData(BucketKey, bucket.ToString("O", CultureInfo.InvariantCulture))
         .StartAt(new DateTimeOffset(fireAt, TimeSpan.Zero))

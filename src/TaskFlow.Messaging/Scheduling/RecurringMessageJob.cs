@@ -17,6 +17,6 @@ internal sealed class RecurringMessageJob(ScheduledMessageSender sender) : IJob
             ?? throw new JobExecutionException("The recurring trigger's message is empty.");
         message.MessageId = NewId.NextGuid();
         message.DueTime = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).UtcDateTime;
-        await sender.SendAsync(message, cancellationToken);
+        await sender.SendAsync(message, await sender.PrepareAsync(message), cancellationToken);
     }
 }

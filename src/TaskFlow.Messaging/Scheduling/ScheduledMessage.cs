@@ -63,9 +63,10 @@ public class ScheduledMessage : OutboxMessageContext
 
     /// <summary>
     /// Reads the JSON columns back and adds what MassTransit's Quartz job adds when it fires: the scheduling token
-    /// (state machines ignore a scheduled event whose token is not the instance's) and the Quartz times.
+    /// (state machines ignore a scheduled event whose token is not the instance's) and the scheduled time. Done
+    /// before the due time, so that sending is all that is left when it comes.
     /// </summary>
-    public void Hydrate(IObjectDeserializer deserializer, DateTime sentTime)
+    public void Hydrate(IObjectDeserializer deserializer)
     {
         ArgumentNullException.ThrowIfNull(deserializer);
         var sendHeaders = deserializer.DeserializeDictionary<object?>(Headers) is { } stored
@@ -74,11 +75,18 @@ public class ScheduledMessage : OutboxMessageContext
         sendHeaders.Set(MessageHeaders.SchedulingTokenId, TokenId.ToString("N"));
         sendHeaders.Set(MessageHeaders.Quartz.ScheduleId, TokenId.ToString("N"));
         sendHeaders.Set(MessageHeaders.Quartz.Scheduled, new DateTimeOffset(DueTime, TimeSpan.Zero));
-        sendHeaders.Set(MessageHeaders.Quartz.Sent, new DateTimeOffset(sentTime, TimeSpan.Zero));
         headers = sendHeaders;
 
         properties = deserializer.DeserializeDictionary<object>(Properties) is { } storedProperties
             ? new Dictionary<string, object>(storedProperties, StringComparer.OrdinalIgnoreCase)
             : new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The moment it actually went out, as MassTransit's Quartz job records it (<c>MT-Quartz-Sent</c>).</summary>
+    public void StampSent(DateTime sentTime)
+    {
+        if (headers is not SendHeaders sendHeaders)
+            throw new InvalidOperationException("Hydrate the message before sending it.");
+        sendHeaders.Set(MessageHeaders.Quartz.Sent, new DateTimeOffset(sentTime, TimeSpan.Zero));
     }
 }

@@ -1,4 +1,5 @@
 using System.Data;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -7,13 +8,14 @@ using Quartz;
 namespace TaskFlow.Messaging.Scheduling;
 
 /// <summary>
-/// Fired by a bucket's trigger: sends the messages of that bucket and of every earlier one still waiting. Each pass is
-/// one ReadCommitted transaction around the confirmed sends: claim (<c>FOR UPDATE SKIP LOCKED</c>, so the nodes of a
-/// cluster never send a row twice), send the due rows concurrently, delete what the broker confirmed, commit. A crash
-/// before the commit leaves the rows for the next firing: delivery is at-least-once (the consumers' inbox drops the
-/// duplicate, which keeps its MessageId). The job loops until no claimable row is left, and rows that are not due
-/// yet (the bucket is wider than one message) are waited for without holding their locks, so they can still be
-/// cancelled or moved.
+/// Fired by a bucket's trigger <see cref="TaskFlowSchedulerOptions.PrepareAhead"/> before the bucket starts: sends
+/// the messages of that bucket and of every earlier one still waiting. Each pass is one ReadCommitted transaction
+/// around the confirmed sends: claim (<c>FOR UPDATE SKIP LOCKED</c>, so the nodes of a cluster never send a row
+/// twice) what falls due within the prepare window, make it ready, send each at its due time, delete what the broker
+/// confirmed, commit. A crash before the commit leaves the rows for the next firing: delivery is at-least-once (the
+/// consumers' inbox drops the duplicate, which keeps its MessageId). Several passes claim side by side, so a second
+/// holding thousands of messages is ready before it begins; rows due later in a wide bucket are not locked until
+/// their own prepare window, so they can still be cancelled or moved.
 /// </summary>
 internal sealed class ScheduledMessageJob<TDbContext>(
     IServiceScopeFactory scopeFactory,
@@ -32,13 +34,14 @@ internal sealed class ScheduledMessageJob<TDbContext>(
         {
             while (true)
             {
-                var pass = await SendDueAsync(bucket, cancellationToken);
-                if (pass.Failed)
+                var claims = await Task.WhenAll(Enumerable.Range(0, options.ClaimsPerBucket).Select(_ => ClaimUntilDoneAsync(bucket, cancellationToken)));
+                if (claims.Any(sent => !sent))
                     break;
-                if (!pass.ClaimedAny)
+                if (await NextDueAsync(bucket, cancellationToken) is not { } next)
                     return;
-                if (pass.NextDue is { } next && next > clock.GetUtcNow().UtcDateTime)
-                    await Task.Delay(next - clock.GetUtcNow().UtcDateTime, clock, cancellationToken);
+                var wait = next - options.PrepareAhead - Now();
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, clock, cancellationToken);
             }
         }
         catch (Exception exception)
@@ -50,6 +53,23 @@ internal sealed class ScheduledMessageJob<TDbContext>(
         await triggers.RetryAsync(bucket, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Passes until one claims nothing; false when a send failed. The last, empty pass is what catches a row committed
+    /// into this bucket while the others were being sent: its producer found this firing's trigger still in place and
+    /// left it, so no other firing would come for it.
+    /// </summary>
+    private async Task<bool> ClaimUntilDoneAsync(DateTime bucket, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var pass = await SendDueAsync(bucket, cancellationToken);
+            if (pass.Failed)
+                return false;
+            if (pass.Claimed == 0)
+                return true;
+        }
+    }
+
     private async Task<Pass> SendDueAsync(DateTime bucket, CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -59,34 +79,47 @@ internal sealed class ScheduledMessageJob<TDbContext>(
             db.ChangeTracker.Clear();
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-            var claimed = await ScheduledMessageStore.ClaimAsync(db, bucket, options.QueryMessageLimit, token);
-            var now = clock.GetUtcNow().UtcDateTime;
-            var due = claimed.Where(m => m.DueTime <= now).ToList();
-            var expired = due.Where(m => m.ExpirationTime < now).ToList();
+            var claimed = await ScheduledMessageStore.ClaimAsync(db, bucket, Now() + options.PrepareAhead, options.QueryMessageLimit, token);
+            if (claimed.Count == 0)
+                return new Pass(0, false);
+
+            var expired = claimed.Where(m => m.ExpirationTime < m.DueTime).ToList();
             foreach (var message in expired)
                 logger.LogWarning("Scheduled message {TokenId} for {Destination} dropped: expired", message.TokenId, message.DestinationAddress);
-            var toSend = due.Except(expired).ToList();
+            var toSend = claimed.Except(expired).ToList();
+            var endpoints = new ISendEndpoint[toSend.Count];
+            for (var i = 0; i < toSend.Count; i++)
+                endpoints[i] = await sender.PrepareAsync(toSend[i]);
 
-            // The broker confirms each send; concurrent sends share the channel's confirms.
-            var results = await Task.WhenAll(toSend.Select(m => TrySendAsync(m, token)));
+            // Claimed soonest first: each waits for its own due time, the ones after it for theirs.
+            var sends = new Task<bool>[toSend.Count];
+            for (var i = 0; i < toSend.Count; i++)
+            {
+                await WaitUntilAsync(toSend[i].DueTime, token);
+                sends[i] = TrySendAsync(toSend[i], endpoints[i], token);
+            }
+
+            var results = await Task.WhenAll(sends);
             var done = expired.Select(m => m.TokenId).Concat(toSend.Where((_, i) => results[i]).Select(m => m.TokenId)).ToList();
             if (done.Count > 0)
                 await db.Set<ScheduledMessage>().Where(m => done.Contains(m.TokenId)).ExecuteDeleteAsync(token);
             await transaction.CommitAsync(token);
-
-            // A full batch may hide due rows behind it: claim again at once rather than waiting for the next due time.
-            DateTime? nextDue = claimed.Count == options.QueryMessageLimit || claimed.Count == due.Count
-                ? null
-                : claimed.Where(m => m.DueTime > now).Min(m => m.DueTime);
-            return new Pass(claimed.Count > 0, nextDue, results.Any(r => !r));
+            return new Pass(claimed.Count, results.Any(r => !r));
         }, cancellationToken);
     }
 
-    private async Task<bool> TrySendAsync(ScheduledMessage message, CancellationToken cancellationToken)
+    private async Task<DateTime?> NextDueAsync(DateTime bucket, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        return await ScheduledMessageStore.NextDueAsync(db, bucket, Now() + options.PrepareAhead, cancellationToken);
+    }
+
+    private async Task<bool> TrySendAsync(ScheduledMessage message, ISendEndpoint endpoint, CancellationToken cancellationToken)
     {
         try
         {
-            await sender.SendAsync(message, cancellationToken);
+            await sender.SendAsync(message, endpoint, cancellationToken);
             return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -97,5 +130,15 @@ internal sealed class ScheduledMessageJob<TDbContext>(
         }
     }
 
-    private readonly record struct Pass(bool ClaimedAny, DateTime? NextDue, bool Failed);
+    /// <summary>Timers round to whole milliseconds and may wake a fraction early: never send before the due time.</summary>
+    private async Task WaitUntilAsync(DateTime dueTime, CancellationToken cancellationToken)
+    {
+        TimeSpan wait;
+        while ((wait = dueTime - Now()) > TimeSpan.Zero)
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), clock, cancellationToken);
+    }
+
+    private DateTime Now() => clock.GetUtcNow().UtcDateTime;
+
+    private readonly record struct Pass(int Claimed, bool Failed);
 }

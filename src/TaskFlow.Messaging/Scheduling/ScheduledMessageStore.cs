@@ -34,9 +34,9 @@ internal sealed class ScheduledMessageStore
         var bucket = table.Column(m => m.Bucket);
         var due = table.Column(m => m.DueTime);
         ClaimStatement = $$"""
-            SELECT * FROM {{table.Name}} WHERE {{bucket}} <= {0}
+            SELECT * FROM {{table.Name}} WHERE {{bucket}} <= {0} AND {{due}} <= {1}
             ORDER BY {{due}}
-            LIMIT {1}
+            LIMIT {2}
             FOR UPDATE SKIP LOCKED
             """;
     }
@@ -44,7 +44,10 @@ internal sealed class ScheduledMessageStore
     /// <summary>Insert, or move the message already stored under the same token (MassTransit's reschedule).</summary>
     public string UpsertStatement { get; }
 
-    /// <summary>The rows of a bucket and of every earlier one (stragglers), soonest first, that no other instance holds.</summary>
+    /// <summary>
+    /// The rows of a bucket and of every earlier one (stragglers) due by the horizon, soonest first, that no other
+    /// transaction holds.
+    /// </summary>
     public string ClaimStatement { get; }
 
     private static ScheduledMessageStore? cached;
@@ -78,10 +81,16 @@ internal sealed class ScheduledMessageStore
     public static async Task<bool> DeleteAsync(DbContext db, Guid tokenId, CancellationToken cancellationToken) =>
         await db.Set<ScheduledMessage>().Where(m => m.TokenId == tokenId).ExecuteDeleteAsync(cancellationToken) > 0;
 
-    public static Task<List<ScheduledMessage>> ClaimAsync(DbContext db, DateTime bucket, int limit, CancellationToken cancellationToken)
+    public static Task<List<ScheduledMessage>> ClaimAsync(DbContext db, DateTime bucket, DateTime horizon, int limit, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is null)
             throw new InvalidOperationException("Claiming scheduled messages needs a transaction: the row locks are the claim.");
-        return db.Set<ScheduledMessage>().FromSqlRaw(For(db).ClaimStatement, bucket, limit).AsNoTracking().ToListAsync(cancellationToken);
+        return db.Set<ScheduledMessage>().FromSqlRaw(For(db).ClaimStatement, bucket, horizon, limit).AsNoTracking().ToListAsync(cancellationToken);
     }
+
+    /// <summary>The soonest due time after the horizon among the bucket's rows (the bucket is wider than the horizon).</summary>
+    public static Task<DateTime?> NextDueAsync(DbContext db, DateTime bucket, DateTime horizon, CancellationToken cancellationToken) =>
+        db.Set<ScheduledMessage>().AsNoTracking()
+            .Where(m => m.Bucket <= bucket && m.DueTime > horizon)
+            .MinAsync(m => (DateTime?)m.DueTime, cancellationToken);
 }

@@ -17,7 +17,7 @@ public class When_an_operator_opens_the_rabbitmq_console
         Assert.That(exchanges, Is.SupersetOf(new[]
         {
             "taskflow.tasks.created", "taskflow.tasks.updated", "taskflow.tasks.completed", "taskflow.tasks.reopened", "taskflow.tasks.deleted",
-            "taskflow.reminders.schedule", "taskflow.reminders.cancel", "taskflow.reminders.snooze", "taskflow.reminders.due", "taskflow.reminders.expired",
+            "taskflow.reminders.schedule", "taskflow.reminders.cancel", "taskflow.reminders.snooze", "taskflow.reminders.expired", "taskflow.tasks.reminder-triggered",
         }));
         Assert.That(exchanges.Where(e => e.StartsWith("TaskFlow.", StringComparison.Ordinal)), Is.Empty, "every TaskFlow message is named");
         Assert.That(exchanges.Where(e => e.Contains("ITaskEvent", StringComparison.Ordinal)), Is.Empty);

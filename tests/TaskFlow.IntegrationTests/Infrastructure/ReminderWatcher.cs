@@ -21,7 +21,8 @@ public sealed class ReminderWatcher : IAsyncDisposable
         deliveries = host.Services.GetRequiredService<Deliveries>();
     }
 
-    public sealed record Delivery(Guid? MessageId, ReminderTriggered Reminder, DateTimeOffset ArrivedAt);
+    /// <param name="SentAt">When the scheduler published it (its <c>MT-Quartz-Sent</c> header).</param>
+    public sealed record Delivery(Guid? MessageId, ReminderTriggered Reminder, DateTimeOffset SentAt, DateTimeOffset ArrivedAt);
 
     public IReadOnlyList<Delivery> All => deliveries.Items.ToList();
 
@@ -70,7 +71,10 @@ public sealed class ReminderWatcher : IAsyncDisposable
     {
         public Task Consume(ConsumeContext<ReminderTriggered> context)
         {
-            deliveries.Items.Enqueue(new Delivery(context.MessageId, context.Message, DateTimeOffset.UtcNow));
+            var arrived = DateTimeOffset.UtcNow;
+            var sent = context.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent)
+                ?? throw new InvalidOperationException("A ReminderTriggered without the scheduler's sent time");
+            deliveries.Items.Enqueue(new Delivery(context.MessageId, context.Message, sent, arrived));
             return Task.CompletedTask;
         }
     }

@@ -12,14 +12,15 @@ public sealed record Reminder(Guid Token, string Label);
 public sealed record ScheduleReminder(Guid Token, string Label, DateTime At);
 
 /// <summary>What the reminder consumer saw: the message, its scheduling headers and when it arrived.</summary>
-public sealed record Arrival(Reminder Reminder, string? TokenHeader, string? OriginHeader, DateTime ReceivedUtc);
+public sealed record Arrival(Reminder Reminder, string? TokenHeader, string? OriginHeader, DateTime ReceivedUtc, DateTime? SentUtc);
 
 public sealed class ReminderConsumer(Recorder recorder) : IConsumer<Reminder>
 {
     public Task Consume(ConsumeContext<Reminder> context)
     {
         recorder.Add(nameof(ReminderConsumer), context.MessageId, new Arrival(context.Message,
-            context.Headers.Get<string>(MessageHeaders.SchedulingTokenId), context.Headers.Get<string>(SchedulerSpecs.OriginHeader), DateTime.UtcNow));
+            context.Headers.Get<string>(MessageHeaders.SchedulingTokenId), context.Headers.Get<string>(SchedulerSpecs.OriginHeader), DateTime.UtcNow,
+            context.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent)?.UtcDateTime));
         return Task.CompletedTask;
     }
 }
@@ -45,7 +46,12 @@ public static class SchedulerSpecs
         {
             x.AddTaskFlowMessageScheduler<SpecDbContext>(configure);
             x.AddMessageScheduler(TaskFlowScheduler.Address());
-            x.AddConsumer<ReminderConsumer>().Endpoint(e => e.Name = "reminders");
+            x.AddConsumer<ReminderConsumer>().Endpoint(e =>
+            {
+                e.Name = "reminders";
+                // Arrival times should show when the scheduler sent, not how fast one consumer keeps up with a burst.
+                e.PrefetchCount = 1000;
+            });
             x.AddConsumer<ReminderRequestConsumer>().Endpoint(e => e.Name = "reminder-requests");
         }, (context, cfg) => cfg.UseMessageScheduler(TaskFlowScheduler.Address()));
 

@@ -10,8 +10,8 @@ namespace TaskFlow.UnitTests.Reminders;
 
 /// <summary>
 /// The reminder saga on MassTransit's test harness with a fake clock. Scheduling goes to a scheduler address nobody
-/// serves, so each spec sees the ScheduleMessage the saga sent and plays the scheduler itself: it delivers ReminderDue
-/// with the token header the real scheduler would carry.
+/// serves, so each spec sees the ScheduleMessage the saga sent (its payload is the ReminderTriggered that will go out)
+/// and plays the scheduler itself: it publishes that event with the token and sent-time headers the real one adds.
 /// </summary>
 public sealed class ReminderStateMachine_Specs
 {
@@ -57,31 +57,32 @@ public sealed class ReminderStateMachine_Specs
     }
 
     [Test]
-    public async Task A_reminder_ahead_is_scheduled_at_its_time_and_fires_when_it_arrives()
+    public async Task A_reminder_ahead_schedules_its_event_for_its_time_and_is_fired_once_that_went_out()
     {
         var due = Now.AddHours(1);
         await PlanAsync(version: 1, due);
 
         var scheduled = await ScheduledAsync(1);
-        Assert.That(scheduled[0].ScheduledTime, Is.EqualTo(due.AddMinutes(-15).UtcDateTime));
+        var triggered = Payload(scheduled[0]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(scheduled[0].ScheduledTime, Is.EqualTo(due.AddMinutes(-15).UtcDateTime));
+            Assert.That(triggered.IntendedAt, Is.EqualTo(due.AddMinutes(-15)));
+            Assert.That(triggered.Title, Is.EqualTo("Call the plumber"));
+            Assert.That(triggered.OwnerId, Is.EqualTo(ownerId));
+            Assert.That(triggered.TaskId, Is.EqualTo(taskId));
+        });
         await StateIsAsync(m => m.Waiting);
 
         clock.SetUtcNow(due.AddMinutes(-15).AddMilliseconds(300));
-        await FireAsync(scheduled[0].CorrelationId);
+        await WentOutAsync(scheduled[0]);
 
-        var triggered = await TriggeredAsync(1);
-        Assert.Multiple(() =>
-        {
-            Assert.That(triggered[0].IntendedAt, Is.EqualTo(due.AddMinutes(-15)));
-            Assert.That(triggered[0].FiredAt, Is.EqualTo(due.AddMinutes(-15).AddMilliseconds(300)));
-            Assert.That(triggered[0].Title, Is.EqualTo("Call the plumber"));
-            Assert.That(triggered[0].OwnerId, Is.EqualTo(ownerId));
-        });
         await StateIsAsync(m => m.Fired);
+        Assert.That(Instance().FiredAt, Is.EqualTo(due.AddMinutes(-15).AddMilliseconds(300)), "the scheduler's sent time");
     }
 
     [Test]
-    public async Task Moving_the_due_date_reschedules_and_the_old_message_is_ignored_when_it_arrives()
+    public async Task Moving_the_due_date_reschedules_and_an_old_event_that_still_went_out_is_not_recorded()
     {
         await PlanAsync(version: 1, Now.AddHours(1));
         var first = (await ScheduledAsync(1))[0];
@@ -93,13 +94,13 @@ public sealed class ReminderStateMachine_Specs
             "the first schedule is cancelled");
 
         clock.Advance(TimeSpan.FromMinutes(45));
-        await FireAsync(first.CorrelationId);
-        Assert.That(Triggered(), Is.Empty, "a stale token fires nothing");
+        await WentOutAsync(first);
         await StateIsAsync(m => m.Waiting);
+        Assert.That(Instance().FiredAt, Is.Null, "a stale token is not the instance's firing");
 
         clock.Advance(TimeSpan.FromHours(2));
-        await FireAsync(second.CorrelationId);
-        Assert.That((await TriggeredAsync(1))[0].IntendedAt, Is.EqualTo(Now.AddHours(3).AddMinutes(-15)));
+        await WentOutAsync(second);
+        await StateIsAsync(m => m.Fired);
     }
 
     [Test]
@@ -115,17 +116,31 @@ public sealed class ReminderStateMachine_Specs
     }
 
     [Test]
-    public async Task A_new_title_with_the_same_time_keeps_the_schedule_and_fires_with_the_new_title()
+    public async Task A_new_title_with_the_same_time_replaces_the_scheduled_event_with_one_that_has_the_new_title()
     {
         await PlanAsync(version: 1, Now.AddHours(1));
-        var scheduled = (await ScheduledAsync(1))[0];
+        var first = (await ScheduledAsync(1))[0];
         await PlanAsync(version: 2, Now.AddHours(1), title: "Call the electrician");
-        await ConsumedAsync<ScheduleReminder>(2);
-        Assert.That(Scheduled(), Has.Count.EqualTo(1), "no second schedule");
 
-        clock.Advance(TimeSpan.FromMinutes(45));
-        await FireAsync(scheduled.CorrelationId);
-        Assert.That((await TriggeredAsync(1))[0].Title, Is.EqualTo("Call the electrician"));
+        var second = (await ScheduledAsync(2))[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.ScheduledTime, Is.EqualTo(first.ScheduledTime), "same time");
+            Assert.That(Payload(second).Title, Is.EqualTo("Call the electrician"));
+        });
+        Assert.That(await harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == first.CorrelationId), Is.True);
+    }
+
+    [Test]
+    public async Task A_new_title_seconds_before_the_reminder_goes_off_leaves_the_event_alone()
+    {
+        await PlanAsync(version: 1, Now.AddMinutes(15).AddSeconds(5));
+        await ScheduledAsync(1);
+        await PlanAsync(version: 2, Now.AddMinutes(15).AddSeconds(5), title: "Call the electrician");
+
+        await ConsumedAsync<ScheduleReminder>(2);
+        Assert.That(Scheduled(), Has.Count.EqualTo(1), "replacing it now could send both");
+        Assert.That(Instance().Title, Is.EqualTo("Call the electrician"));
     }
 
     [Test]
@@ -137,8 +152,8 @@ public sealed class ReminderStateMachine_Specs
         await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: false));
         await StateIsAsync(m => m.Stopped);
         Assert.That(await harness.Sent.Any<CancelScheduledMessage>(m => m.Context.Message.TokenId == first.CorrelationId), Is.True);
-        await FireAsync(first.CorrelationId);
-        Assert.That(Triggered(), Is.Empty);
+        await WentOutAsync(first);
+        await StateIsAsync(m => m.Stopped);
 
         await PlanAsync(version: 3, Now.AddHours(1));
         var again = (await ScheduledAsync(2))[1];
@@ -147,17 +162,18 @@ public sealed class ReminderStateMachine_Specs
     }
 
     [Test]
-    public async Task A_reminder_whose_time_passed_on_a_task_not_yet_due_fires_at_once()
+    public async Task A_reminder_whose_time_passed_on_a_task_not_yet_due_is_scheduled_for_at_once()
     {
         await PlanAsync(version: 1, Now.AddMinutes(5));
 
-        var triggered = await TriggeredAsync(1);
+        var scheduled = (await ScheduledAsync(1))[0];
         Assert.Multiple(() =>
         {
-            Assert.That(triggered[0].IntendedAt, Is.EqualTo(Now.AddMinutes(-10)));
-            Assert.That(triggered[0].FiredAt, Is.EqualTo(Now));
-            Assert.That(Scheduled(), Is.Empty);
+            Assert.That(scheduled.ScheduledTime, Is.LessThanOrEqualTo(Now.UtcDateTime), "the scheduler sends it at once");
+            Assert.That(Payload(scheduled).IntendedAt, Is.EqualTo(Now.AddMinutes(-10)));
         });
+
+        await WentOutAsync(scheduled);
         await StateIsAsync(m => m.Fired);
     }
 
@@ -167,41 +183,42 @@ public sealed class ReminderStateMachine_Specs
         await PlanAsync(version: 1, Now.AddMinutes(-1));
 
         await StateIsAsync(m => m.Skipped);
-        Assert.Multiple(() =>
-        {
-            Assert.That(Triggered(), Is.Empty);
-            Assert.That(Scheduled(), Is.Empty);
-        });
+        Assert.That(Scheduled(), Is.Empty);
     }
 
     [Test]
-    public async Task Snoozing_a_fired_reminder_fires_it_again_at_the_end_of_the_snooze()
+    public async Task Snoozing_a_fired_reminder_schedules_it_again_for_the_end_of_the_snooze()
     {
         await PlanAsync(version: 1, Now.AddMinutes(5));
-        await TriggeredAsync(1);
+        await WentOutAsync((await ScheduledAsync(1))[0]);
+        await StateIsAsync(m => m.Fired);
 
         var until = Now.AddMinutes(10);
         await SendAsync(new SnoozeReminder(ReminderId, taskId, ownerId, until));
-        var snoozed = (await ScheduledAsync(1))[0];
-        Assert.That(snoozed.ScheduledTime, Is.EqualTo(until.UtcDateTime));
+        var snoozed = (await ScheduledAsync(2))[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(snoozed.ScheduledTime, Is.EqualTo(until.UtcDateTime));
+            Assert.That(Payload(snoozed).IntendedAt, Is.EqualTo(until));
+        });
         await StateIsAsync(m => m.Waiting);
 
         clock.SetUtcNow(until);
-        await FireAsync(snoozed.CorrelationId);
-        Assert.That((await TriggeredAsync(2))[1].IntendedAt, Is.EqualTo(until));
+        await WentOutAsync(snoozed);
+        await StateIsAsync(m => m.Fired);
     }
 
     [Test]
     public async Task A_repeated_plan_for_a_time_it_already_fired_for_does_not_fire_again()
     {
         await PlanAsync(version: 1, Now.AddMinutes(5));
-        await TriggeredAsync(1);
+        await WentOutAsync((await ScheduledAsync(1))[0]);
         await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: false));
         await StateIsAsync(m => m.Stopped);
 
         await PlanAsync(version: 3, Now.AddMinutes(5));
         await StateIsAsync(m => m.Fired);
-        Assert.That(Triggered(), Has.Count.EqualTo(1));
+        Assert.That(Scheduled(), Has.Count.EqualTo(1));
     }
 
     [Test]
@@ -236,9 +253,10 @@ public sealed class ReminderStateMachine_Specs
     {
         await SendAsync(new SnoozeReminder(ReminderId, taskId, ownerId, Now.AddMinutes(5)));
         await SendAsync(new CancelReminder(ReminderId, taskId, 1, Discard: true));
-        await SendAsync(new ReminderDue(ReminderId));
+        await harness.Bus.Publish(new ReminderTriggered(Guid.NewGuid(), ReminderId, taskId, ownerId, "x",
+            new DueSnapshot("2027-03-01T09:00:00", false, "UTC", Now.AddHours(1)), "PT15M", Now));
 
-        Assert.That(await harness.Consumed.Any<ReminderDue>(), Is.True);
+        Assert.That(await harness.Consumed.Any<ReminderTriggered>(), Is.True);
         Assert.That(saga.Sagas.Contains(ReminderId), Is.Null);
     }
 
@@ -253,7 +271,20 @@ public sealed class ReminderStateMachine_Specs
             new DueSnapshot(due.ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture), false, "UTC", due),
             "PT15M", due.AddMinutes(-15)));
 
-    private Task FireAsync(Guid token) => SendWithTokenAsync(new ReminderDue(ReminderId), token);
+    /// <summary>What the scheduler does at the time: publish the scheduled event with its token and its sent time.</summary>
+    private async Task WentOutAsync(ScheduleMessage scheduled)
+    {
+        var before = saga.Consumed.Select<ReminderTriggered>().Count();
+        await harness.Bus.Publish(Payload(scheduled), c =>
+        {
+            c.Headers.Set(MessageHeaders.SchedulingTokenId, scheduled.CorrelationId.ToString("D"));
+            c.Headers.Set(MessageHeaders.Quartz.Sent, clock.GetUtcNow());
+        });
+        await ConsumedAsync<ReminderTriggered>(before + 1);
+    }
+
+    private static ReminderTriggered Payload(ScheduleMessage scheduled) =>
+        scheduled.Payload as ReminderTriggered ?? throw new AssertionException($"not a ReminderTriggered: {scheduled.Payload}");
 
     private async Task SendWithTokenAsync<T>(T message, Guid token) where T : class
     {
@@ -269,7 +300,7 @@ public sealed class ReminderStateMachine_Specs
             await Task.Delay(10, deadline.Token);
     }
 
-    private List<ScheduleMessage> Scheduled() => Scheduled<ReminderDue>();
+    private List<ScheduleMessage> Scheduled() => Scheduled<ReminderTriggered>();
 
     private List<ScheduleMessage> Scheduled<T>() =>
         harness.Sent.Select<ScheduleMessage>()
@@ -283,17 +314,6 @@ public sealed class ReminderStateMachine_Specs
         while (Scheduled().Count < count)
             await Task.Delay(10, deadline.Token);
         return Scheduled();
-    }
-
-    private List<ReminderTriggered> Triggered() =>
-        harness.Published.Select<ReminderTriggered>().Select(m => m.Context.Message).ToList();
-
-    private async Task<List<ReminderTriggered>> TriggeredAsync(int count)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (Triggered().Count < count)
-            await Task.Delay(10, deadline.Token);
-        return Triggered();
     }
 
     private ReminderState Instance() => saga.Sagas.Contains(ReminderId) ?? throw new AssertionException("no instance");
