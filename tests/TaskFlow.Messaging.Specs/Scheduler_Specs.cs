@@ -1,6 +1,7 @@
 using System.Globalization;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Scheduling;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;
@@ -84,7 +85,9 @@ public class When_messages_are_scheduled
         const int count = 20;
         await using var environment = await SpecEnvironment.CreateAsync("durable");
         var first = await environment.StartSchedulerHostAsync(o => o.MisfireThreshold = TimeSpan.FromSeconds(1));
-        var due = DateTime.UtcNow.AddSeconds(2);
+        // Far enough ahead that the first host stops before its job begins preparing the bucket (a stopping host lets
+        // a job it has begun finish, which would send them).
+        var due = DateTime.UtcNow.AddSeconds(3) + new TaskFlowSchedulerOptions().PrepareAhead;
         var reminders = Enumerable.Range(1, count).Select(i => new Reminder(Guid.NewGuid(), $"pending {i}")).ToList();
         foreach (var reminder in reminders)
             await first.ScheduleAsync(reminder, due);
