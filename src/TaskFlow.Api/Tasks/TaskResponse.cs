@@ -4,6 +4,8 @@ using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
 
+/// <param name="Recurrence">The repeat rule as an RFC 5545 RRULE.</param>
+/// <param name="RecurrenceSummary">The same rule in English, such as "Every 2 weeks on Monday and Wednesday".</param>
 public sealed record TaskResponse(
     Guid Id,
     string Title,
@@ -15,6 +17,7 @@ public sealed record TaskResponse(
     bool Overdue,
     IReadOnlyList<string> Reminders,
     string? Recurrence,
+    string? RecurrenceSummary,
     int Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -35,6 +38,7 @@ public sealed record TaskResponse(
         task.Status == TaskItemStatus.Open && task.DueAt < now,
         task.ReminderOffsets.Select(ReminderOffsets.Format).ToList(),
         task.Recurrence,
+        task.Recurrence is { } rule ? RecurrenceRule.Describe(rule) : null,
         task.Version,
         task.CreatedAt,
         task.UpdatedAt,

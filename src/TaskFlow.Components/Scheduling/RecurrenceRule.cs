@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
@@ -9,130 +7,180 @@ using NodaTime;
 namespace TaskFlow.Components.Scheduling;
 
 /// <summary>
-/// A repeat rule, kept as an RFC 5545 RRULE (without the "RRULE:" prefix). People may write the
-/// common ones in words ("weekdays", "every 2 weeks"); Ical.Net parses and evaluates the rest.
+/// A repeat rule, kept as an RFC 5545 RRULE (without the "RRULE:" prefix). People may write the common ones in
+/// words (<see cref="RecurrenceShorthand"/>); Ical.Net parses and expands them. A series is expanded in the wall
+/// time of its zone and each occurrence then resolved as a <see cref="DueDate"/> is, so a 09:00 task stays at
+/// 09:00 across DST changes and a time skipped by one moves forward like any due date.
 /// </summary>
-public static partial class RecurrenceRule
+public static class RecurrenceRule
 {
+    private const string Examples =
+        "Must be a repeat such as 'daily', 'weekdays', 'weekly on mon,wed', 'every 2 weeks', 'monthly on the last friday', "
+        + "'monthly on the 15th', 'yearly', or an RFC 5545 RRULE such as 'FREQ=WEEKLY;BYDAY=MO,WE'.";
+
     private static readonly EvaluationOptions Bounded = new() { MaxUnmatchedIncrementsLimit = 5_000 };
 
-    private static readonly Dictionary<string, string> Shorthands = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["daily"] = "FREQ=DAILY",
-        ["every day"] = "FREQ=DAILY",
-        ["weekdays"] = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-        ["every weekday"] = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
-        ["weekly"] = "FREQ=WEEKLY",
-        ["every week"] = "FREQ=WEEKLY",
-        ["every other week"] = "FREQ=WEEKLY;INTERVAL=2",
-        ["monthly"] = "FREQ=MONTHLY",
-        ["every month"] = "FREQ=MONTHLY",
-        ["yearly"] = "FREQ=YEARLY",
-        ["annually"] = "FREQ=YEARLY",
-        ["every year"] = "FREQ=YEARLY",
-    };
-
     /// <summary>
-    /// Normalises <paramref name="text"/> to an RRULE and checks that, starting at <paramref name="due"/>,
-    /// it yields at least one further occurrence.
+    /// Normalises <paramref name="text"/> (shorthand or RRULE) to an RRULE and checks that, starting at
+    /// <paramref name="due"/>, it yields at least one further occurrence.
     /// </summary>
     public static bool TryParse(string text, DueDate? due, out string rule, out string error)
     {
         rule = "";
-        error = "";
-        if (!TryNormalise(text.Trim(), out var pattern, out error))
+        if (!TryRead(text.Trim(), out var pattern, out error))
             return false;
 
         if (pattern.Frequency is FrequencyType.Secondly or FrequencyType.Minutely)
-        {
-            error = "Tasks can repeat at most hourly.";
-            return false;
-        }
+            return Refuse(out error, "Tasks can repeat at most hourly.");
         if (due is null)
-        {
-            error = "A repeating task needs a due date: the series starts there.";
-            return false;
-        }
+            return Refuse(out error, "A repeating task needs a due date: the series starts there.");
+        if (due.AllDay && pattern.Frequency is FrequencyType.Hourly)
+            return Refuse(out error, "An all-day task can repeat at most daily.");
 
-        rule = pattern.ToString() ?? text;
+        var normalised = pattern.ToString() ?? text;
         try
         {
-            if (NextAfter(rule, due, due.Local) is null)
-            {
-                error = "The rule has no occurrence after the due date.";
-                return false;
-            }
+            if (!Expand(normalised, due, due.Local).Any())
+                return Refuse(out error, "The rule has no occurrence after the due date.");
         }
         catch (EvaluationLimitExceededException)
         {
-            error = "The rule never matches a date (for example, February 30th).";
-            return false;
+            return Refuse(out error, "The rule never matches a date (for example, February 30th).");
         }
+        catch (EvaluationException)
+        {
+            return Refuse(out error, "The rule has no occurrence after the due date before the year 10000.");
+        }
+        rule = normalised;
         return true;
     }
 
-    /// <summary>The first occurrence of the series strictly after <paramref name="after"/> (wall time in the due zone).</summary>
-    public static DueDate? NextAfter(string rule, DueDate start, LocalDateTime after)
-    {
-        var zone = DateTimeZoneProviders.Tzdb[start.TimeZone];
-        // An all-day series runs at local midnight; only its dates matter.
-        var series = new CalendarEvent { Start = ToCalDateTime(start.Local, start.TimeZone) };
-        series.RecurrenceRule = new RecurrencePattern(rule);
+    /// <summary>An English summary of <paramref name="rrule"/>, one that <see cref="TryParse"/> produced.</summary>
+    public static string Describe(string rrule) => RecurrenceSummary.Describe(new RecurrencePattern(StripPrefix(rrule)));
 
-        var from = ToCalDateTime(after.PlusSeconds(1), start.TimeZone);
-        var next = series.GetOccurrences(from, Bounded).FirstOrDefault(o => ToLocal(o.Period.StartTime) > after);
-        if (next is null)
-            return null;
-        var local = ToLocal(next.Period.StartTime);
-        return start.AllDay ? DueDate.OnDay(local.Date, zone) : DueDate.AtTime(local, zone);
+    /// <summary>The first occurrence of the series strictly after <paramref name="after"/> (wall time in the start's zone).</summary>
+    public static DueDate? NextAfter(string rule, DueDate start, LocalDateTime after) =>
+        Occurrences(rule, start, after, 1) is [var next] ? next : null;
+
+    /// <summary>
+    /// Up to <paramref name="count"/> occurrences of the series that begins at <paramref name="start"/>, in order,
+    /// strictly after the wall time <paramref name="after"/> in the start's zone. Fewer when COUNT or UNTIL ends
+    /// the series first, or when the rule stops matching (Ical.Net gives up after 5,000 empty periods).
+    /// </summary>
+    public static IReadOnlyList<DueDate> Occurrences(string rule, DueDate start, LocalDateTime after, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var found = new List<DueDate>(count);
+        if (count == 0)
+            return found;
+        try
+        {
+            foreach (var occurrence in Expand(rule, start, after))
+            {
+                found.Add(occurrence);
+                if (found.Count == count)
+                    break;
+            }
+        }
+        catch (EvaluationException)
+        {
+            // The series ends where Ical.Net can no longer find a date: what came before still stands.
+        }
+        return found;
     }
 
-    private static bool TryNormalise(string text, out RecurrencePattern pattern, out string error)
+    /// <summary>
+    /// The series after <paramref name="after"/>, lazily. Ical.Net expands it as floating (zone-less) wall times,
+    /// which keeps the nominal time of a day whose time a DST jump skips; UNTIL is applied here because its
+    /// meaning depends on the zone.
+    /// </summary>
+    private static IEnumerable<DueDate> Expand(string rule, DueDate start, LocalDateTime after)
+    {
+        var zone = DateTimeZoneProviders.Tzdb[start.TimeZone];
+        var pattern = new RecurrencePattern(rule);
+        var withinUntil = WithinUntil(pattern.Until, zone);
+        pattern.Until = null;
+        var series = new CalendarEvent { Start = Floating(start.Local, start.AllDay), RecurrenceRule = pattern };
+
+        // A wall time skipped by a spring-forward falls due with the next hour; an hourly series would then
+        // have two occurrences at one instant, so only the first is kept.
+        DateTimeOffset? latest = start.AllDay ? null : DueDate.AtTime(after, zone).At;
+        foreach (var occurrence in series.GetOccurrences(Floating(after.PlusSeconds(1), allDay: false), Bounded))
+        {
+            var local = LocalDateTime.FromDateTime(occurrence.Period.StartTime.Value);
+            if (local <= after)
+                continue;
+            var due = start.AllDay ? DueDate.OnDay(local.Date, zone) : DueDate.AtTime(local, zone);
+            if (!withinUntil(due))
+                yield break;
+            if (due.At <= latest)
+                continue;
+            latest = start.AllDay ? null : due.At;
+            yield return due;
+        }
+    }
+
+    private static bool TryRead(string text, out RecurrencePattern pattern, out string error)
     {
         pattern = null!;
-        error = "Must be 'daily', 'weekdays', 'weekly', 'every 2 weeks', 'monthly', 'yearly' or an RFC 5545 RRULE such as 'FREQ=WEEKLY;BYDAY=MO,WE'.";
+        error = Examples;
         if (text.Length is 0 or > 500)
             return false;
 
-        var rrule = Shorthands.TryGetValue(text, out var known) ? known : FromEveryN(text) ?? StripPrefix(text);
+        if (RecurrenceShorthand.TryRead(text, out var shorthand, out var shorthandError) && shorthand is null)
+        {
+            error = shorthandError ?? Examples;
+            return false;
+        }
         try
         {
-            pattern = new RecurrencePattern(rrule);
+            pattern = new RecurrencePattern(shorthand ?? StripPrefix(text));
             return true;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
-            error = $"Not a valid RRULE: {e.Message.Split(" (Parameter", 2)[0]}";
+            error = $"Not a valid RRULE: {e.Message.Split(" (Parameter", 2)[0]} {Examples}";
             return false;
         }
     }
 
-    private static string? FromEveryN(string text)
+    /// <summary>
+    /// RFC 5545: an UNTIL ending in Z is an instant; any other is a wall time in the series' zone. A date alone,
+    /// the form an all-day series should use, takes in the whole of that day.
+    /// </summary>
+    private static Func<DueDate, bool> WithinUntil(CalDateTime? until, DateTimeZone zone)
     {
-        var match = EveryN().Match(text);
-        if (!match.Success)
-            return null;
-        var interval = int.Parse(match.Groups["n"].Value, CultureInfo.InvariantCulture);
-        var frequency = match.Groups["unit"].Value.ToLowerInvariant().TrimEnd('s') switch
+        if (until is null)
+            return _ => true;
+        if (!until.HasTime)
         {
-            "hour" => "HOURLY",
-            "day" => "DAILY",
-            "week" => "WEEKLY",
-            "month" => "MONTHLY",
-            _ => "YEARLY",
-        };
-        return interval == 1 ? $"FREQ={frequency}" : $"FREQ={frequency};INTERVAL={interval}";
+            var lastDay = LocalDate.FromDateOnly(until.Date);
+            return occurrence => occurrence.Local.Date <= lastDay;
+        }
+
+        var wallTime = LocalDateTime.FromDateTime(until.Value);
+        if (!until.IsUtc)
+            return occurrence => occurrence.Local <= wallTime;
+
+        var instant = wallTime.InUtc().ToInstant();
+        return occurrence => StartInstant(occurrence, zone) <= instant;
+    }
+
+    /// <summary>When an occurrence begins: an all-day one at the start of its day, not at <see cref="DueDate.At"/>.</summary>
+    private static Instant StartInstant(DueDate occurrence, DateTimeZone zone) => occurrence.AllDay
+        ? zone.AtStartOfDay(occurrence.Local.Date).ToInstant()
+        : Instant.FromDateTimeOffset(occurrence.At);
+
+    private static bool Refuse(out string error, string message)
+    {
+        error = message;
+        return false;
     }
 
     private static string StripPrefix(string text) =>
         text.StartsWith("RRULE:", StringComparison.OrdinalIgnoreCase) ? text[6..] : text;
 
-    private static CalDateTime ToCalDateTime(LocalDateTime local, string zone) =>
-        new(local.Year, local.Month, local.Day, local.Hour, local.Minute, local.Second, zone);
-
-    private static LocalDateTime ToLocal(CalDateTime value) =>
-        LocalDateTime.FromDateTime(value.Value);
-
-    [GeneratedRegex(@"^every\s+(?<n>[1-9]\d{0,3})\s+(?<unit>hours?|days?|weeks?|months?|years?)$", RegexOptions.IgnoreCase)]
-    private static partial Regex EveryN();
+    private static CalDateTime Floating(LocalDateTime local, bool allDay) => allDay
+        ? new CalDateTime(local.Year, local.Month, local.Day)
+        : new CalDateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, local.Second);
 }

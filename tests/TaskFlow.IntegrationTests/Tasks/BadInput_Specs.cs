@@ -30,6 +30,7 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", reminders = new[] { "PT15M" } }, "reminders").SetName("reminders without a due date");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30" }, "recurrence").SetName("an impossible RRULE");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=SOMETIMES" }, "recurrence").SetName("an unreadable RRULE");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "weekly on funday" }, "recurrence").SetName("a weekly shorthand on an unknown day");
         yield return new TestCaseData(new { title = "ok", recurrence = "daily" }, "recurrence").SetName("a recurrence without a due date");
         yield return new TestCaseData(new { title = 42 }, "title").SetName("a number for the title");
         yield return new TestCaseData(new { title = "ok", tags = "admin" }, "tags").SetName("a string for the tags");

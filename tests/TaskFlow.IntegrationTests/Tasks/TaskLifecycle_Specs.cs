@@ -32,6 +32,7 @@ public class When_a_user_works_with_a_task : SignedInSpec
             Assert.That(fetched.GetProperty("due").GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2027, 3, 1, 14, 0, 0, TimeSpan.Zero)));
             Assert.That(fetched.GetProperty("reminders").EnumerateArray().Select(r => r.GetString()), Is.EqualTo(new[] { "PT15M", "P1D" }));
             Assert.That(fetched.GetProperty("recurrence").GetString(), Is.EqualTo("FREQ=WEEKLY;INTERVAL=2"));
+            Assert.That(fetched.GetProperty("recurrenceSummary").GetString(), Is.EqualTo("Every 2 weeks"));
             Assert.That(fetched.GetProperty("status").GetString(), Is.EqualTo("open"));
             Assert.That(fetched.Version(), Is.EqualTo(1));
             Assert.That(fetched.GetProperty("createdAt").GetString(), Is.EqualTo(created.GetProperty("createdAt").GetString()),
