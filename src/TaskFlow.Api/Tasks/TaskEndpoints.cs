@@ -17,6 +17,8 @@ public static class TaskEndpoints
         tasks.MapPost("/{id:guid}/reopen", ChangeTaskStatus.Reopen).WithSummary("Open a completed task again");
         tasks.MapPost("/{id:guid}/reminders/{reminderId:guid}/snooze", TaskReminders.Snooze)
             .WithSummary("Fire a reminder again in 1 to 1440 minutes");
+        tasks.MapGet("/{id:guid}/occurrences", TaskOccurrences.Preview)
+            .WithSummary("Preview the next due dates of a repeating task (count 1 to 100, default 10), in its time zone");
         tasks.MapDelete("/{id:guid}", DeleteTask.Handle).WithSummary("Delete a task");
         return endpoints;
     }

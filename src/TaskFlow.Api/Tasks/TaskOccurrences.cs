@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaskFlow.Api.Infrastructure;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Scheduling;
+
+namespace TaskFlow.Api.Tasks;
+
+/// <param name="Recurrence">The task's RRULE, or null when it does not repeat (then there are no occurrences).</param>
+/// <param name="Summary">The rule in words.</param>
+/// <param name="Occurrences">The next due dates after the task's own, in its time zone.</param>
+public sealed record OccurrencesResponse(string? Recurrence, string? Summary, IReadOnlyList<DueResponse> Occurrences);
+
+public static class TaskOccurrences
+{
+    public const int MostShown = 100;
+
+    /// <summary>Previews the series: the dates the next occurrences would fall due on, counted from the task's due date.</summary>
+    public static async Task<Results<Ok<OccurrencesResponse>, NotFound, ValidationProblem>> Preview(
+        Guid id, string? count, ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
+    {
+        // Read as text so that "count=many" is answered like "count=0", naming the field.
+        var wanted = 10;
+        if (count is not null && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out wanted) || wanted is < 1 or > MostShown))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["count"] = [$"Must be a whole number from 1 to {MostShown}."],
+            });
+        }
+
+        var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
+        if (task is null)
+            return TypedResults.NotFound();
+        if (task.Recurrence is not { } rule || task.Due is not { } due)
+            return TypedResults.Ok(new OccurrencesResponse(null, null, []));
+
+        var next = RecurrenceRule.Occurrences(rule, due, due.Local, wanted)
+            .Select(o => new DueResponse(o.DateTimeText, o.DateText, o.TimeZone, o.AllDay, o.At))
+            .ToList();
+        return TypedResults.Ok(new OccurrencesResponse(rule, RecurrenceRule.Describe(rule), next));
+    }
+}
