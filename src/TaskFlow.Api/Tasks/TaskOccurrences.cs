@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskFlow.Api.Infrastructure;
@@ -14,6 +13,7 @@ public sealed record OccurrencesResponse(string? Recurrence, string? Summary, IR
 
 public static class TaskOccurrences
 {
+    public const int DefaultShown = 10;
     public const int MostShown = 100;
 
     /// <summary>Previews the series: the dates the next occurrences would fall due on, counted from the task's due date.</summary>
@@ -21,14 +21,10 @@ public static class TaskOccurrences
         Guid id, string? count, ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
     {
         // Read as text so that "count=many" is answered like "count=0", naming the field.
-        var wanted = 10;
-        if (count is not null && (!int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out wanted) || wanted is < 1 or > MostShown))
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["count"] = [$"Must be a whole number from 1 to {MostShown}."],
-            });
-        }
+        var errors = new Dictionary<string, string[]>();
+        var wanted = PageSize.Parse(count, DefaultShown, MostShown, errors, "count");
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
 
         var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
         if (task is null)
@@ -37,7 +33,7 @@ public static class TaskOccurrences
             return TypedResults.Ok(new OccurrencesResponse(null, null, []));
 
         var next = RecurrenceRule.Occurrences(rule, due, due.Local, wanted)
-            .Select(o => new DueResponse(o.DateTimeText, o.DateText, o.TimeZone, o.AllDay, o.At))
+            .Select(DueResponse.From)
             .ToList();
         return TypedResults.Ok(new OccurrencesResponse(rule, RecurrenceRule.Describe(rule), next));
     }

@@ -34,7 +34,7 @@ public sealed record TaskResponse(
         task.Priority,
         task.Tags,
         task.Status,
-        task.Due is { } due ? new DueResponse(due.DateTimeText, due.DateText, due.TimeZone, due.AllDay, due.At) : null,
+        task.Due is { } due ? DueResponse.From(due) : null,
         task.Status == TaskItemStatus.Open && task.DueAt < now,
         task.ReminderOffsets.Select(ReminderOffsets.Format).ToList(),
         task.Recurrence,
@@ -46,4 +46,11 @@ public sealed record TaskResponse(
 }
 
 /// <param name="At">The instant the task falls due; for an all-day task, the end of its day in its zone.</param>
-public sealed record DueResponse(string? DateTime, string? Date, string TimeZone, bool AllDay, DateTimeOffset At);
+public sealed record DueResponse(string? DateTime, string? Date, string TimeZone, bool AllDay, DateTimeOffset At)
+{
+    public static DueResponse From(DueDate due)
+    {
+        ArgumentNullException.ThrowIfNull(due);
+        return new(due.DateTimeText, due.DateText, due.TimeZone, due.AllDay, due.At);
+    }
+}
