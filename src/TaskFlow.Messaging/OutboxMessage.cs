@@ -63,12 +63,8 @@ public class OutboxMessage : OutboxMessageContext
     public void Hydrate(IObjectDeserializer deserializer)
     {
         ArgumentNullException.ThrowIfNull(deserializer);
-        var storedHeaders = deserializer.DeserializeDictionary<object?>(Headers);
-        headers = storedHeaders is null ? new DictionarySendHeaders() : new DictionarySendHeaders(storedHeaders);
-        var storedProperties = deserializer.DeserializeDictionary<object>(Properties);
-        properties = storedProperties is null
-            ? new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase)
-            : new Dictionary<string, object>(storedProperties, StringComparer.OrdinalIgnoreCase);
+        headers = StoredSendContext.ReadHeaders(deserializer, Headers);
+        properties = StoredSendContext.ReadProperties(deserializer, Properties);
     }
 
     /// <summary>

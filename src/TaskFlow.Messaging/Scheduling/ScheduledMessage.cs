@@ -69,17 +69,13 @@ public class ScheduledMessage : OutboxMessageContext
     public void Hydrate(IObjectDeserializer deserializer)
     {
         ArgumentNullException.ThrowIfNull(deserializer);
-        var sendHeaders = deserializer.DeserializeDictionary<object?>(Headers) is { } stored
-            ? new DictionarySendHeaders(stored)
-            : new DictionarySendHeaders();
+        var sendHeaders = StoredSendContext.ReadHeaders(deserializer, Headers);
         sendHeaders.Set(MessageHeaders.SchedulingTokenId, TokenId.ToString("N"));
         sendHeaders.Set(MessageHeaders.Quartz.ScheduleId, TokenId.ToString("N"));
         sendHeaders.Set(MessageHeaders.Quartz.Scheduled, new DateTimeOffset(DueTime, TimeSpan.Zero));
         headers = sendHeaders;
 
-        properties = deserializer.DeserializeDictionary<object>(Properties) is { } storedProperties
-            ? new Dictionary<string, object>(storedProperties, StringComparer.OrdinalIgnoreCase)
-            : new Dictionary<string, object>(StringComparer.OrdinalIgnoreCase);
+        properties = StoredSendContext.ReadProperties(deserializer, Properties);
     }
 
     /// <summary>The moment it actually went out, as MassTransit's Quartz job records it (<c>MT-Quartz-Sent</c>).</summary>
