@@ -83,7 +83,9 @@ internal sealed class ScheduledMessageJob<TDbContext>(
             if (claimed.Count == 0)
                 return new Pass(0, false);
 
-            var expired = claimed.Where(m => m.ExpirationTime < m.DueTime).ToList();
+            // Sent at its due time, or now when that has passed (a bucket fired late): expired if it would arrive after that.
+            var now = Now();
+            var expired = claimed.Where(m => m.ExpirationTime < (m.DueTime > now ? m.DueTime : now)).ToList();
             foreach (var message in expired)
                 logger.LogWarning("Scheduled message {TokenId} for {Destination} dropped: expired", message.TokenId, message.DestinationAddress);
             var toSend = claimed.Except(expired).ToList();
