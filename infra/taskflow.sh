@@ -735,6 +735,30 @@ trx_totals() {
     printf '%d %d %d %d\n' "$passed" "$failed" "$skipped" "$executed"
 }
 
+# Prints each failed test's name and the start of its message: a CI log that keeps only its tail
+# still names what failed.
+trx_failures() {
+    find "$1" -type f -name '*.trx' -print0 2>/dev/null | xargs -0 -r awk '
+        function unescape(s) {
+            gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s)
+            gsub(/&#x[dD];/, "", s); gsub(/&amp;/, "\\&", s); return s
+        }
+        /<UnitTestResult / {
+            failed = $0 ~ /outcome="(Failed|Error|Timeout|Aborted)"/
+            if (failed && match($0, /testName="[^"]*"/)) {
+                print "FAILED " unescape(substr($0, RSTART + 10, RLENGTH - 11)); shown = 0
+            }
+        }
+        failed && /<Message>/ { inmessage = 1; sub(/.*<Message>/, "") }
+        failed && inmessage {
+            line = $0; ended = sub(/<\/Message>.*/, "", line)
+            if (shown < 12 && line ~ /[^ ]/) { print "    " unescape(line); shown++ }
+            if (ended) inmessage = 0
+        }
+        /<\/UnitTestResult>/ { failed = 0; inmessage = 0 }
+    '
+}
+
 xml_count() { # xml_count ATTRIBUTE "<Counters ...>"
     if [[ $2 =~ [[:space:]]$1=\"([0-9]+)\" ]]; then
         printf '%s\n' "${BASH_REMATCH[1]}"
@@ -870,6 +894,7 @@ cmd_test() {
     elif ((failed > 0)); then
         rc=1
     fi
+    ((failed == 0)) || trx_failures "$results"
     TEST_SUMMARY_DUE=0
     summary_line "$passed" "$failed" "$skipped"
     return "$rc"
