@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using TaskFlow.Api.Accounts;
 using TaskFlow.Api.Audit;
 using TaskFlow.Api.Infrastructure;
+using TaskFlow.Api.Series;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
@@ -27,6 +28,7 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapAccounts();
 app.MapTasks();
+app.MapSeries();
 app.MapAudit();
 
 app.Run();

@@ -45,6 +45,7 @@ public sealed record TaskDeleted(Guid EventId, Guid TaskId, Guid OwnerId, int Ve
 /// <param name="Status">open or completed.</param>
 /// <param name="Reminders">Offsets before due, ISO 8601 ("PT15M").</param>
 /// <param name="Recurrence">An RFC 5545 RRULE without the "RRULE:" prefix.</param>
+/// <param name="SeriesId">The repeating series this task is an occurrence of.</param>
 public sealed record TaskSnapshot(
     string Title,
     string? Description,
@@ -54,7 +55,8 @@ public sealed record TaskSnapshot(
     DueSnapshot? Due,
     IReadOnlyList<string> Reminders,
     string? Recurrence,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    Guid? SeriesId = null);
 
 /// <param name="Local">Wall time in <paramref name="TimeZone"/> ("2027-01-04T09:00:00"); midnight for an all-day task.</param>
 /// <param name="At">The instant it falls due (for an all-day task, the end of its day).</param>

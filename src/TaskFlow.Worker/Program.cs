@@ -2,6 +2,7 @@ using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
 using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Reminders;
 
 // `migrate` applies the schema and exits: the explicit step for deployments that migrate before rollout.
@@ -23,7 +24,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Services
 builder.AddTaskFlowLogging();
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit().AddTaskFlowReminders());
+builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit().AddTaskFlowReminders().AddTaskFlowRecurrence());
 
 var app = builder.Build();
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MassTransit;
 using TaskFlow.Api.Infrastructure;
+using TaskFlow.Api.Series;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
@@ -31,6 +32,7 @@ public static class CreateTask
             UpdatedAt = now,
         };
         draft.ApplyTo(task);
+        await task.StartIfRepeatingAsync(draft, db, publish, now, cancellationToken);
         db.Tasks.Add(task);
         await publish.Publish(TaskEventFactory.Created(task, now), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);

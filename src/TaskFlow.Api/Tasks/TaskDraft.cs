@@ -1,3 +1,4 @@
+using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Scheduling;
 using TaskFlow.Components.Tasks;
 
@@ -11,8 +12,13 @@ public sealed record TaskDraft(
     List<string> Tags,
     DueDate? Due,
     List<TimeSpan> Reminders,
-    string? Recurrence)
+    string? Recurrence,
+    RecurrenceMode? Mode = null,
+    TimeSpan? Lead = null)
 {
+    /// <summary>An occurrence appears a day before its due unless its owner says otherwise.</summary>
+    public static readonly TimeSpan DefaultLead = TimeSpan.FromDays(1);
+
     public const int MaxTitleLength = 200;
     public const int MaxDescriptionLength = 4000;
     public const int MaxTags = 10;
@@ -53,9 +59,43 @@ public sealed record TaskDraft(
             errors["recurrence"] = [recurrenceError];
         }
 
+        var (mode, lead) = ParseRepeat(request, recurrence, errors);
+
         return errors.Count == 0
-            ? new TaskDraft(title, description, priority, tags, due, reminders, recurrence)
+            ? new TaskDraft(title, description, priority, tags, due, reminders, recurrence, mode, lead)
             : null;
+    }
+
+    /// <summary>How a repeating task repeats; both fields belong to a recurrence and are refused without one.</summary>
+    private static (RecurrenceMode? Mode, TimeSpan? Lead) ParseRepeat(TaskRequest request, string? recurrence, Dictionary<string, string[]> errors)
+    {
+        RecurrenceMode? mode = null;
+        var repeats = !string.IsNullOrWhiteSpace(request.Recurrence);
+        if (!string.IsNullOrWhiteSpace(request.RecurrenceMode))
+        {
+            if (!repeats)
+                errors["recurrenceMode"] = ["Only a repeating task has a mode: give recurrence too."];
+            else if (request.RecurrenceMode.Trim().Equals("completion", StringComparison.OrdinalIgnoreCase))
+                mode = RecurrenceMode.Completion;
+            else if (request.RecurrenceMode.Trim().Equals("schedule", StringComparison.OrdinalIgnoreCase))
+                mode = RecurrenceMode.Schedule;
+            else
+                errors["recurrenceMode"] = ["Must be schedule (occurrences follow the calendar) or completion (the next is due an interval after completing)."];
+        }
+        if (mode == RecurrenceMode.Completion && recurrence is not null && !RecurrenceRule.IsFixedInterval(recurrence))
+            errors["recurrenceMode"] = ["Repeating from completion needs a plain interval such as 'daily' or 'every 2 weeks'; a rule that picks days (BYDAY, BYMONTHDAY, ...) repeats by schedule."];
+
+        TimeSpan? lead = null;
+        if (!string.IsNullOrWhiteSpace(request.RecurrenceLead))
+        {
+            if (!repeats)
+                errors["recurrenceLead"] = ["Only a repeating task has a lead time: give recurrence too."];
+            else if (!ReminderOffsets.TryParse(request.RecurrenceLead, out var parsed, out var error))
+                errors["recurrenceLead"] = [error.Replace("reminders fire", "occurrences appear", StringComparison.Ordinal)];
+            else
+                lead = parsed;
+        }
+        return (mode, lead);
     }
 
     public void ApplyTo(TaskItem task)

@@ -1,5 +1,8 @@
 namespace TaskFlow.Api.Tasks;
 
+/// <param name="RecurrenceMode">schedule (default: each occurrence appears <paramref name="RecurrenceLead"/> before its
+/// due) or completion (the next one is due an interval after the current one is completed).</param>
+/// <param name="RecurrenceLead">How long before its due an occurrence appears, ISO 8601; "P1D" when left out.</param>
 /// <summary>
 /// A task as a client writes it (create, and full replacement on update). Everything arrives as text
 /// so that a wrong value gets an answer naming the field rather than a JSON error.
@@ -12,7 +15,9 @@ public sealed record TaskRequest(
     DueRequest? Due = null,
     IReadOnlyList<string?>? Reminders = null,
     string? Recurrence = null,
-    int? Version = null);
+    int? Version = null,
+    string? RecurrenceMode = null,
+    string? RecurrenceLead = null);
 
 /// <param name="DateTime">A wall-clock time, "2026-12-01T09:00"; with an offset it is converted into the zone.</param>
 /// <param name="Date">An all-day due date, "2026-12-01".</param>

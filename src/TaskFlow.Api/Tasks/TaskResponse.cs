@@ -6,6 +6,7 @@ namespace TaskFlow.Api.Tasks;
 
 /// <param name="Recurrence">The repeat rule as an RFC 5545 RRULE.</param>
 /// <param name="RecurrenceSummary">The same rule in English, such as "Every 2 weeks on Monday and Wednesday".</param>
+/// <param name="SeriesId">The series this task is an occurrence of; GET /tasks/{id}/series reads it.</param>
 public sealed record TaskResponse(
     Guid Id,
     string Title,
@@ -18,6 +19,7 @@ public sealed record TaskResponse(
     IReadOnlyList<string> Reminders,
     string? Recurrence,
     string? RecurrenceSummary,
+    Guid? SeriesId,
     int Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -39,6 +41,7 @@ public sealed record TaskResponse(
         task.ReminderOffsets.Select(ReminderOffsets.Format).ToList(),
         task.Recurrence,
         task.Recurrence is { } rule ? RecurrenceRule.Describe(rule) : null,
+        task.SeriesId,
         task.Version,
         task.CreatedAt,
         task.UpdatedAt,

@@ -1,13 +1,17 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskFlow.Api.Infrastructure;
+using TaskFlow.Api.Series;
 using MassTransit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
 
-/// <summary>Replaces a task's editable fields; status changes go through complete and reopen.</summary>
+/// <summary>
+/// Replaces a task's editable fields; status changes go through complete and reopen. On an occurrence of a series
+/// the fields are this occurrence's own, but a new rule, mode or lead time restarts the series from it.
+/// </summary>
 public static class UpdateTask
 {
     public static async Task<Results<Ok<TaskResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Handle(
@@ -35,13 +39,34 @@ public static class UpdateTask
         // Replacing a task with what it already holds is not a change: no new version, no event.
         var before = task.Snapshot();
         draft.ApplyTo(task);
-        if (TaskEventFactory.ChangedFields(before, task.Snapshot()).Count == 0)
+        var taskChanged = TaskEventFactory.ChangedFields(before, task.Snapshot()).Count > 0;
+        var repeatTouched = draft.Mode is not null || draft.Lead is not null || before.Recurrence != task.Recurrence;
+        if (!taskChanged && !repeatTouched)
         {
             http.Response.Headers.ETag = TaskVersion.ETag(task.Version);
             return TypedResults.Ok(TaskResponse.From(task, clock.GetUtcNow()));
         }
 
         var now = clock.GetUtcNowForStorage();
-        return await task.SaveChangeAsync(() => TaskEventFactory.Updated(task, before, now), db, publish, now, http.Response, cancellationToken);
+        // The series row stays locked from its change until the task is saved with it.
+        await using var transaction = task.SeriesId is not null || task.Recurrence is not null
+            ? await db.Database.BeginTransactionAsync(cancellationToken)
+            : null;
+        var seriesBefore = task.SeriesId;
+        await task.ApplyRepeatAsync(draft, before.Recurrence, db, publish, now, cancellationToken);
+        if (!taskChanged && task.SeriesId == seriesBefore)
+        {
+            // Only the series' mode or lead time changed: the task itself keeps its version.
+            await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
+            http.Response.Headers.ETag = TaskVersion.ETag(task.Version);
+            return TypedResults.Ok(TaskResponse.From(task, now));
+        }
+
+        var result = await task.SaveChangeAsync(() => TaskEventFactory.Updated(task, before, now), db, publish, now, http.Response, cancellationToken);
+        if (transaction is not null && result.Result is Ok<TaskResponse>)
+            await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 }

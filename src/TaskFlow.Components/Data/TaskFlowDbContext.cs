@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using TaskFlow.Messaging;
 using TaskFlow.Components.Accounts;
 using TaskFlow.Components.Audit;
+using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Components.Tasks;
 
@@ -20,6 +21,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ReminderState> Reminders => Set<ReminderState>();
     public DbSet<ReminderPlan> ReminderPlans => Set<ReminderPlan>();
+    public DbSet<TaskSeries> Series => Set<TaskSeries>();
 
     /// <summary>The full-text vector over title and description, kept by PostgreSQL.</summary>
     public const string SearchColumn = "Search";
@@ -30,6 +32,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         modelBuilder.Entity<TaskItem>(ConfigureTask);
         modelBuilder.Entity<AuditEntry>(ConfigureAudit);
         modelBuilder.Entity<ReminderState>(ConfigureReminder);
+        modelBuilder.Entity<TaskSeries>(ConfigureSeries);
         modelBuilder.Entity<ReminderPlan>(plan =>
         {
             plan.ToTable("reminder_plan");
@@ -58,6 +61,26 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         reminder.HasIndex(r => r.TaskId).HasDatabaseName("ix_reminder_state_task");
     }
 
+    private static void ConfigureSeries(EntityTypeBuilder<TaskSeries> series)
+    {
+        series.ToTable("task_series");
+        series.Ignore(s => s.Start);
+        series.Property(s => s.Id).ValueGeneratedNever();
+        series.Property(s => s.Mode).HasConversion(
+            m => m == RecurrenceMode.Completion ? "completion" : "schedule",
+            m => m == "completion" ? RecurrenceMode.Completion : RecurrenceMode.Schedule);
+        series.Property(s => s.Status).HasConversion(
+            s => s.ToString().ToLowerInvariant(),
+            s => s == "stopped" ? SeriesStatus.Stopped : s == "ended" ? SeriesStatus.Ended : SeriesStatus.Active);
+        series.Property(s => s.Priority).HasConversion<short>();
+        series.Property(s => s.StartLocal).HasColumnType("timestamp");
+        series.Property(s => s.LastSlot).HasColumnType("timestamp");
+        series.Property(s => s.NextSlot).HasColumnType("timestamp");
+        series.Property(s => s.Version).IsConcurrencyToken();
+        series.HasOne<User>().WithMany().HasForeignKey(s => s.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        series.HasIndex(s => s.OwnerId).HasDatabaseName("ix_task_series_owner");
+    }
+
     private static void ConfigureUser(EntityTypeBuilder<User> user)
     {
         user.ToTable("users");
@@ -74,6 +97,9 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
             s => s == TaskItemStatus.Completed ? "completed" : "open",
             s => s == "completed" ? TaskItemStatus.Completed : TaskItemStatus.Open);
         task.Property(t => t.DueLocal).HasColumnType("timestamp");
+        task.Property(t => t.SeriesSlot).HasColumnType("timestamp");
+        task.HasOne<TaskSeries>().WithMany().HasForeignKey(t => t.SeriesId).OnDelete(DeleteBehavior.NoAction);
+        task.HasIndex(t => new { t.SeriesId, t.SeriesSlot }).IsUnique().HasDatabaseName("ux_tasks_series_slot");
         task.Property(t => t.Version).IsConcurrencyToken();
         task.Property(t => t.DueSort)
             .HasComputedColumnSql("coalesce(due_at, 'infinity'::timestamptz)", stored: true);

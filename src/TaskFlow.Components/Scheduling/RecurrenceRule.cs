@@ -90,6 +90,53 @@ public static class RecurrenceRule
     }
 
     /// <summary>
+    /// Whether the rule is a plain interval (FREQ and INTERVAL, ended by COUNT or UNTIL): the only kind that can be
+    /// counted from a completion, since a rule that picks days has no "interval after" a completion.
+    /// </summary>
+    public static bool IsFixedInterval(string rule)
+    {
+        var pattern = new RecurrencePattern(StripPrefix(rule));
+        return pattern.ByDay.Count == 0 && pattern.ByMonthDay.Count == 0 && pattern.ByMonth.Count == 0
+            && pattern.ByYearDay.Count == 0 && pattern.ByWeekNo.Count == 0 && pattern.BySetPosition.Count == 0
+            && pattern.ByHour.Count == 0 && pattern.ByMinute.Count == 0 && pattern.BySecond.Count == 0;
+    }
+
+    /// <summary>
+    /// The occurrence that follows a completion at <paramref name="completedAt"/> in a series repeated from
+    /// completion: the completion day plus the rule's interval, at the series' time of day (an hourly rule counts
+    /// from the completion instant). Months end as NodaTime ends them (31 January plus a month is 28 or 29 February).
+    /// Null when COUNT, counting the <paramref name="occurrencesSoFar"/> that exist, or UNTIL ends the series.
+    /// </summary>
+    public static DueDate? AfterCompletion(string rule, DueDate start, DateTimeOffset completedAt, int occurrencesSoFar)
+    {
+        var pattern = new RecurrencePattern(StripPrefix(rule));
+        if (pattern.Count is { } count && occurrencesSoFar >= count)
+            return null;
+
+        var zone = DateTimeZoneProviders.Tzdb[start.TimeZone];
+        var completed = Instant.FromDateTimeOffset(completedAt);
+        var interval = Math.Max(1, pattern.Interval);
+        DueDate next;
+        if (pattern.Frequency == FrequencyType.Hourly)
+        {
+            next = DueDate.AtTime(completed.Plus(NodaTime.Duration.FromHours(interval)).InZone(zone).LocalDateTime, zone);
+        }
+        else
+        {
+            var period = pattern.Frequency switch
+            {
+                FrequencyType.Daily => NodaTime.Period.FromDays(interval),
+                FrequencyType.Weekly => NodaTime.Period.FromWeeks(interval),
+                FrequencyType.Monthly => NodaTime.Period.FromMonths(interval),
+                _ => NodaTime.Period.FromYears(interval),
+            };
+            var day = completed.InZone(zone).Date.Plus(period);
+            next = start.AllDay ? DueDate.OnDay(day, zone) : DueDate.AtTime(day.At(start.Local.TimeOfDay), zone);
+        }
+        return WithinUntil(pattern.Until, zone)(next) ? next : null;
+    }
+
+    /// <summary>
     /// The series after <paramref name="after"/>, lazily. Ical.Net expands it as floating (zone-less) wall times,
     /// which keeps the nominal time of a day whose time a DST jump skips; UNTIL is applied here because its
     /// meaning depends on the zone.

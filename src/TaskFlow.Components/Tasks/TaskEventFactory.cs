@@ -1,3 +1,4 @@
+using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Scheduling;
 using TaskFlow.Contracts;
 
@@ -15,7 +16,8 @@ public static class TaskEventFactory
         task.Due is { } due ? new DueSnapshot(due.DateTimeText ?? $"{due.DateText}T00:00:00", due.AllDay, due.TimeZone, due.At) : null,
         task.ReminderOffsets.Select(ReminderOffsets.Format).ToArray(),
         task.Recurrence,
-        task.CompletedAt);
+        task.CompletedAt,
+        task.SeriesId);
 
     public static TaskCreated Created(TaskItem task, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), task.Id, task.OwnerId, task.Version, now, task.Snapshot());
@@ -35,6 +37,10 @@ public static class TaskEventFactory
     /// <summary>The version is the one the task had when it was deleted, plus one: deleting is its last change.</summary>
     public static TaskDeleted Deleted(TaskItem task, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), task.Id, task.OwnerId, task.Version + 1, now, task.Title);
+
+    /// <summary>The series as it stands after <paramref name="change"/> (started, edited, skipped or stopped).</summary>
+    public static TaskSeriesChanged SeriesChanged(TaskSeries series, string change, DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now), series.Id, series.OwnerId, series.Version, now, change);
 
     /// <summary>The API names of the fields that differ; lists are compared by content.</summary>
     public static IReadOnlyList<string> ChangedFields(TaskSnapshot before, TaskSnapshot after)

@@ -20,6 +20,11 @@ public sealed class TaskItem
     public List<TimeSpan> ReminderOffsets { get; set; } = [];
     public string? Recurrence { get; set; }
 
+    /// <summary>The series this task is an occurrence of, and the slot (the rule's wall time) it fills.</summary>
+    public Guid? SeriesId { get; set; }
+
+    public DateTime? SeriesSlot { get; set; }
+
     public int Version { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,0 +1,70 @@
+using MassTransit;
+using TaskFlow.Api.Tasks;
+using TaskFlow.Components.Data;
+using TaskFlow.Components.Recurrence;
+using TaskFlow.Components.Tasks;
+
+namespace TaskFlow.Api.Series;
+
+/// <summary>What writing a task does to the series it starts or belongs to.</summary>
+internal static class SeriesWrites
+{
+    /// <summary>A task created with a recurrence is the first occurrence of a new series.</summary>
+    public static async Task StartIfRepeatingAsync(
+        this TaskItem task, TaskDraft draft, TaskFlowDbContext db, IPublishEndpoint publish, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (task.Recurrence is null)
+            return;
+        var series = TaskSeries.StartAt(task, draft.Mode ?? RecurrenceMode.Schedule, draft.Lead ?? TaskDraft.DefaultLead, now);
+        db.Series.Add(series);
+        await publish.Publish(TaskEventFactory.SeriesChanged(series, "started", now), cancellationToken);
+    }
+
+    /// <summary>
+    /// After <paramref name="draft"/> replaced a task's fields (its own occurrence only), carries a change of its
+    /// repeat over to its series: a new rule, mode or lead time restarts the series from this task, and no rule stops
+    /// it. A rule on a task without a running series starts one. A mode or lead time left out keeps the series' own.
+    /// The caller holds a transaction, so the series stays locked until the task is saved.
+    /// </summary>
+    public static async Task ApplyRepeatAsync(
+        this TaskItem task, TaskDraft draft, string? previousRecurrence, TaskFlowDbContext db, IPublishEndpoint publish,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var series = task.SeriesId is { } id ? await db.LockSeriesAsync(id, cancellationToken) : null;
+        if (series is not { Status: SeriesStatus.Active })
+        {
+            var unchanged = series is not null && previousRecurrence == task.Recurrence && draft.Mode is null && draft.Lead is null;
+            if (task.Recurrence is null || unchanged)
+                return;
+            task.SeriesId = null;
+            task.SeriesSlot = null;
+            await task.StartIfRepeatingAsync(draft, db, publish, now, cancellationToken);
+            return;
+        }
+
+        string change;
+        var mode = draft.Mode ?? series.Mode;
+        var lead = draft.Lead ?? series.LeadTime;
+        if (task.Recurrence is null)
+        {
+            series.Status = SeriesStatus.Stopped;
+            change = "stopped";
+        }
+        else if (series.Rule != task.Recurrence || series.Mode != mode || series.LeadTime != lead)
+        {
+            series.Rule = task.Recurrence;
+            series.Mode = mode;
+            series.LeadTime = lead;
+            series.RestartAt(task.Due!, filled: true);
+            change = "edited";
+        }
+        else
+        {
+            return;
+        }
+
+        series.Version++;
+        series.UpdatedAt = now;
+        await publish.Publish(TaskEventFactory.SeriesChanged(series, change, now), cancellationToken);
+    }
+}
