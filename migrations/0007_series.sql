@@ -1,6 +1,7 @@
 -- Recurring tasks. A series holds the rule, how its occurrences arrive and what each copies; every occurrence is an
--- ordinary task that names its series and the slot it fills: the rule's wall time in the series' zone, which stays
--- the occurrence's identity even when its own due date is moved. One task per slot, whatever is redelivered.
+-- ordinary task that names its series and the slot it fills. By schedule the slot is the rule's wall time in the
+-- series' zone; from completion it is the wall time its predecessor was completed. Either stays the occurrence's
+-- identity when its own due date is moved. One task per slot, whatever is redelivered.
 
 CREATE TABLE task_series (
     id               uuid        PRIMARY KEY,

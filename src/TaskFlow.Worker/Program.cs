@@ -1,9 +1,7 @@
-using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
 using TaskFlow.Components.Messaging;
 using TaskFlow.Components.Recurrence;
-using TaskFlow.Components.Reminders;
 
 // `migrate` applies the schema and exits: the explicit step for deployments that migrate before rollout.
 if (args is ["migrate", ..])
@@ -24,7 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Services
 builder.AddTaskFlowLogging();
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowAudit().AddTaskFlowReminders().AddTaskFlowRecurrence());
+builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowWorkerConsumers());
 
 var app = builder.Build();
 

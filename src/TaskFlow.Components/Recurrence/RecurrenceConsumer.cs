@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
+using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Reminders;
 using TaskFlow.Components.Scheduling;
 using TaskFlow.Components.Tasks;
 using TaskFlow.Contracts;
@@ -46,7 +48,7 @@ public sealed class RecurrenceConsumer(TaskFlowDbContext db, TimeProvider clock,
 
         series.NextSlot = null;
         series.NextTokenId = null;
-        await CreateOccurrenceAsync(series, series.At(slot), context);
+        await CreateOccurrenceAsync(series, series.At(slot), slot, context);
         await ScheduleNextAsync(series, context);
         await db.SaveChangesAsync(context.CancellationToken);
     }
@@ -70,22 +72,16 @@ public sealed class RecurrenceConsumer(TaskFlowDbContext db, TimeProvider clock,
 
         var completedAt = context.Message.Task.CompletedAt ?? context.Message.OccurredAt;
         var next = SeriesSchedule.NextAfterCompletion(series, completedAt);
-        if (next is not null && next.Local.ToDateTimeUnspecified() <= series.LastSlot)
-        {
-            // Completed ahead of its due: the next one still comes after the current one's slot.
-            next = SeriesSchedule.NextAfterCompletion(series, series.At(series.LastSlot).At);
-        }
         if (next is null)
             series.Status = SeriesStatus.Ended;
         else
-            await CreateOccurrenceAsync(series, next, context);
+            await CreateOccurrenceAsync(series, next, SeriesSchedule.CompletionSlot(series, completedAt), context);
         await db.SaveChangesAsync(context.CancellationToken);
     }
 
-    private async Task CreateOccurrenceAsync(TaskSeries series, DueDate due, ConsumeContext context)
+    private async Task CreateOccurrenceAsync(TaskSeries series, DueDate due, DateTime slot, ConsumeContext context)
     {
         var now = clock.GetUtcNowForStorage();
-        var slot = due.Local.ToDateTimeUnspecified();
         series.LastSlot = slot;
         series.UpdatedAt = now;
         if (await db.Tasks.AnyAsync(t => t.SeriesId == series.Id && t.SeriesSlot == slot, context.CancellationToken))
@@ -185,4 +181,8 @@ public static class RecurrenceRegistration
         bus.AddConsumer<RecurrenceConsumer, RecurrenceConsumerDefinition>();
         return bus;
     }
+
+    /// <summary>Everything the worker consumes: the audit log, reminders and recurring series.</summary>
+    public static IBusRegistrationConfigurator AddTaskFlowWorkerConsumers(this IBusRegistrationConfigurator bus) =>
+        bus.AddTaskFlowAudit().AddTaskFlowReminders().AddTaskFlowRecurrence();
 }

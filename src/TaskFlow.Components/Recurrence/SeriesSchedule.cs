@@ -40,6 +40,18 @@ public static class SeriesSchedule
         }
     }
 
+    /// <summary>
+    /// From completion, an occurrence is identified by the completion it follows: the wall time, in the series' zone,
+    /// at which its predecessor was completed (to the microsecond, as PostgreSQL keeps it). Its due date cannot serve,
+    /// since completing early may give the next one the same due date as the current one.
+    /// </summary>
+    public static DateTime CompletionSlot(TaskSeries series, DateTimeOffset completedAt)
+    {
+        var local = Instant.FromDateTimeOffset(completedAt).InZone(DateTimeZoneProviders.Tzdb[series.TimeZone]).LocalDateTime
+            .ToDateTimeUnspecified();
+        return new DateTime(local.Ticks - local.Ticks % 10, DateTimeKind.Unspecified);
+    }
+
     /// <summary>From completion: the occurrence that follows completing the latest one at <paramref name="completedAt"/>.</summary>
     public static DueDate? NextAfterCompletion(TaskSeries series, DateTimeOffset completedAt) =>
         RecurrenceRule.AfterCompletion(series.Rule, series.Start, completedAt, series.CreatedCount);

@@ -18,9 +18,10 @@ public class When_an_operator_opens_the_rabbitmq_console
         {
             "taskflow.tasks.created", "taskflow.tasks.updated", "taskflow.tasks.completed", "taskflow.tasks.reopened", "taskflow.tasks.deleted",
             "taskflow.reminders.schedule", "taskflow.reminders.cancel", "taskflow.reminders.snooze", "taskflow.reminders.expired", "taskflow.tasks.reminder-triggered",
+            "taskflow.series.changed", "taskflow.recurrence.create-next-occurrence",
         }));
         Assert.That(exchanges.Where(e => e.StartsWith("TaskFlow.", StringComparison.Ordinal)), Is.Empty, "every TaskFlow message is named");
         Assert.That(exchanges.Where(e => e.Contains("ITaskEvent", StringComparison.Ordinal)), Is.Empty);
-        Assert.That(queues, Is.SupersetOf(new[] { "taskflow-audit", "taskflow-reminder-planner", "taskflow-reminders", "taskflow-scheduler" }));
+        Assert.That(queues, Is.SupersetOf(new[] { "taskflow-audit", "taskflow-reminder-planner", "taskflow-reminders", "taskflow-scheduler", "taskflow-recurrence" }));
     }
 }

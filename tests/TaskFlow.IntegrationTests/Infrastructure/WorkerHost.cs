@@ -2,10 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Messaging;
-using TaskFlow.Components.Reminders;
+using TaskFlow.Components.Recurrence;
 
 namespace TaskFlow.IntegrationTests.Infrastructure;
 
@@ -26,7 +25,7 @@ public static class WorkerHost
         builder.AddTaskFlowData();
         builder.AddTaskFlowMessaging(MessagingRole.Worker, bus =>
         {
-            bus.AddTaskFlowAudit().AddTaskFlowReminders();
+            bus.AddTaskFlowWorkerConsumers();
             consumers?.Invoke(bus);
         });
         var host = builder.Build();
