@@ -1,19 +1,16 @@
-using System.Globalization;
 using NodaTime;
-using NodaTime.Text;
 using TaskFlow.Components.Scheduling;
 
 namespace TaskFlow.UnitTests.Scheduling;
 
 /// <summary>
 /// Each case: a series starting at a wall time (or, without a time, an all-day date) in a zone, the rule as written,
-/// how many occurrences after the start to ask for, and what should come back, as "local wall time = instant in UTC".
+/// how many occurrences after the start to ask for, and what should come back, as "local wall time = instant in UTC"
+/// (an all-day one as "date all day = instant in UTC", the end of its day; see <see cref="Dues"/>).
 /// The instants were worked out by hand from the zones' offsets and DST dates.
 /// </summary>
 public class When_expanding_a_recurrence
 {
-    private static readonly LocalDateTimePattern WallTime = LocalDateTimePattern.CreateWithInvariantCulture("uuuu'-'MM'-'dd'T'HH':'mm");
-
     private static IEnumerable<TestCaseData> Series()
     {
         // Europe/Berlin: CET +01:00, CEST +02:00; 2027-03-28 02:00 jumps to 03:00, 2027-10-31 03:00 falls back to 02:00.
@@ -93,11 +90,11 @@ public class When_expanding_a_recurrence
         yield return Case("UTC", "2027-01-29T09:00", "monthly on day 29", 2, "the 29th skips February in a common year",
             "2027-03-29T09:00 = 2027-03-29T09:00Z", "2027-04-29T09:00 = 2027-04-29T09:00Z");
         yield return Case("UTC", "2024-02-29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", 2, "all-day on 29 February only in leap years",
-            "2028-02-29", "2032-02-29");
+            "2028-02-29 all day = 2028-03-01T00:00Z", "2032-02-29 all day = 2032-03-01T00:00Z");
         yield return Case("UTC", "2027-12-10T09:00", "FREQ=WEEKLY;UNTIL=20271231", 10, "a date for UNTIL takes in that whole day",
             "2027-12-17T09:00 = 2027-12-17T09:00Z", "2027-12-24T09:00 = 2027-12-24T09:00Z", "2027-12-31T09:00 = 2027-12-31T09:00Z");
         yield return Case("UTC", "2027-01-01", "FREQ=DAILY;COUNT=3", 10, "an all-day series with COUNT",
-            "2027-01-02", "2027-01-03");
+            "2027-01-02 all day = 2027-01-03T00:00Z", "2027-01-03 all day = 2027-01-04T00:00Z");
         yield return Case("UTC", "2027-02-26T09:00", "every 3 days", 2, "every third day over a month end",
             "2027-03-01T09:00 = 2027-03-01T09:00Z", "2027-03-04T09:00 = 2027-03-04T09:00Z");
     }
@@ -181,15 +178,7 @@ public class When_expanding_a_recurrence
     private static TestCaseData Case(string zone, string start, string rule, int count, string what, params string[] expected) =>
         new TestCaseData(zone, start, rule, count, expected).SetName($"{zone}, {rule}: {what}");
 
-    private static DueDate Start(string zone, string start)
-    {
-        var timeZone = DateTimeZoneProviders.Tzdb[zone];
-        return start.Contains('T')
-            ? DueDate.AtTime(WallTime.Parse(start).Value, timeZone)
-            : DueDate.OnDay(LocalDatePattern.Iso.Parse(start).Value, timeZone);
-    }
+    private static DueDate Start(string zone, string start) => Dues.Due(zone, start);
 
-    private static string Show(DueDate occurrence) => occurrence.AllDay
-        ? occurrence.DateText!
-        : $"{WallTime.Format(occurrence.Local)} = {occurrence.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture)}Z";
+    private static string Show(DueDate occurrence) => Dues.Show(occurrence);
 }
