@@ -11,7 +11,9 @@ using Npgsql;
 //   reminders  - with --reminders N: N tasks whose reminders all fall due in the same second; how fast they are
 //                scheduled (task created -> its ReminderTriggered stored in the scheduler's table under the saga's
 //                token), and how late each was published (the scheduler's MT-Quartz-Sent stamp, which the saga
-//                records as reminder_state.fired_at, minus its fire time).
+//                records as reminder_state.fired_at, minus its fire time);
+//   recurrence - with --recurrence N: N tasks repeating from completion, completed one after another; how long from
+//                each completion (tasks.completed_at) to its next occurrence's commit (the new task's created_at).
 // Every request goes to 127.0.0.1 and the run stops by itself.
 var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
 var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
@@ -21,6 +23,7 @@ var burstCount = Arg("--burst", 5_000);
 var clients = Arg("--clients", 16);
 var reminderCount = Arg("--reminders", 0);
 var reminderLead = Arg("--reminder-lead", 0);
+var recurrenceCount = Arg("--recurrence", 0);
 
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 var owner = await SignInAsync(http);
@@ -44,9 +47,40 @@ Console.WriteLine($"burst of {burstCount} creates from {clients} clients: API {b
                   $"all events audited after {allSeconds:F2} s ({burstCount / allSeconds:F0} events/s end to end); " +
                   $"latency under load p50 {burst.P50:F1} ms, p99 {burst.P99:F1} ms, max {burst.Max:F1} ms");
 
+if (recurrenceCount > 0)
+    await RecurrenceAsync(recurrenceCount);
 if (reminderCount > 0)
     await RemindersAsync(reminderCount, reminderLead > 0 ? reminderLead : Math.Max(60, reminderCount / 20));
 return;
+
+async Task RecurrenceAsync(int count)
+{
+    var ids = new List<string>();
+    for (var i = 0; i < count; i++)
+    {
+        var task = new { title = $"repeat {i}", due = new { dateTime = "2031-05-06T09:00", timeZone = "UTC" }, recurrence = "daily", recurrenceMode = "completion" };
+        var created = await http.PostAsJsonAsync("api/v1/tasks", task);
+        created.EnsureSuccessStatusCode();
+        ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+    }
+    foreach (var id in ids)
+        (await http.PostAsync($"api/v1/tasks/{id}/complete", null)).EnsureSuccessStatusCode();
+    await WaitForAsync("SELECT count(*) FROM tasks WHERE owner_id = @owner AND series_id IS NOT NULL", 2 * count, TimeSpan.FromMinutes(2));
+
+    await using var connection = new NpgsqlConnection(database);
+    await connection.OpenAsync();
+    await using var query = new NpgsqlCommand("""
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
+        FROM (SELECT extract(epoch FROM n.created_at - p.completed_at) * 1000 AS ms
+              FROM tasks p JOIN tasks n ON n.series_id = p.series_id AND n.id <> p.id
+              WHERE p.owner_id = @owner AND p.completed_at IS NOT NULL) AS l
+        """, connection);
+    query.Parameters.AddWithValue("owner", owner);
+    await using var reader = await query.ExecuteReaderAsync();
+    await reader.ReadAsync();
+    Console.WriteLine($"completion->next occurrence, {count} sequential completions: p50 {reader.GetDouble(0):F1} ms, " +
+                      $"p99 {reader.GetDouble(1):F1} ms, max {Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture):F1} ms");
+}
 
 // Every reminder fires at the same whole second, far enough ahead for all of them to be scheduled first.
 async Task RemindersAsync(int count, int leadSeconds)

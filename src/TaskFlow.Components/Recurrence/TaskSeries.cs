@@ -77,7 +77,8 @@ public sealed class TaskSeries
         StartLocal = due.Local.ToDateTimeUnspecified();
         AllDay = due.AllDay;
         TimeZone = due.TimeZone;
-        if (filled && (CreatedCount == 0 || StartLocal > LastSlot))
+        // Never backwards: slots up to LastSlot are made or skipped, whatever the new start.
+        if (filled && (LastSlot == default || StartLocal > LastSlot))
             LastSlot = StartLocal;
         CreatedCount = filled ? 1 : 0;
     }

@@ -119,7 +119,9 @@ public static class RecurrenceRule
         DueDate next;
         if (pattern.Frequency == FrequencyType.Hourly)
         {
-            next = DueDate.AtTime(completed.Plus(NodaTime.Duration.FromHours(interval)).InZone(zone).LocalDateTime, zone);
+            // From the instant itself: its wall time may occur twice when the clocks go back.
+            var at = completed.Plus(NodaTime.Duration.FromHours(interval));
+            next = new DueDate(at.InZone(zone).LocalDateTime, false, zone.Id, at.ToDateTimeOffset());
         }
         else
         {

@@ -149,6 +149,21 @@ public class When_a_series_restarts
     }
 
     [Test]
+    public void Should_never_move_its_last_slot_back_even_after_a_restart_without_filling()
+    {
+        var series = NewSeries.In("Europe/Paris", "FREQ=WEEKLY", "2027-04-05T09:00");
+        series.LastSlot = new DateTime(2027, 5, 20, 9, 0, 0);
+        series.CreatedCount = 4;
+
+        series.RestartAt(Dues.Due("Europe/Paris", "2027-05-27T09:00"), filled: false);
+        series.RestartAt(Dues.Due("Europe/Paris", "2027-05-06T10:00"), filled: true);
+
+        Assert.That(series.LastSlot, Is.EqualTo(new DateTime(2027, 5, 20, 9, 0, 0)));
+        Assert.That(Dues.Show(SeriesSchedule.NextBySchedule(series, series.LastSlot, Dues.Instant("2027-05-05T10:00Z"))),
+            Is.EqualTo("2027-05-20T10:00 = 2027-05-20T08:00Z"));
+    }
+
+    [Test]
     public void Should_take_the_zone_and_the_whole_day_of_the_new_date()
     {
         var series = NewSeries.In("Europe/Paris", "FREQ=WEEKLY", "2027-04-05T09:00");

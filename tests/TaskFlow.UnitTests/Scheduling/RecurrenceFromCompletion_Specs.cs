@@ -58,6 +58,8 @@ public class When_counting_the_next_occurrence_from_a_completion
             "hourly counts from the completion instant, minutes and all", "2027-05-10T13:20 = 2027-05-10T11:20Z");
         yield return Case("Europe/Paris", "FREQ=HOURLY", "2027-03-27T09:00", "2027-03-28T01:30+01:00", 1,
             "an hour after 01:30 CET on the spring-forward day is 03:30 CEST", "2027-03-28T03:30 = 2027-03-28T01:30Z");
+        yield return Case("Europe/Paris", "FREQ=HOURLY", "2027-10-30T09:00", "2027-10-31T02:30+02:00", 1,
+            "an hour after 02:30 CEST on the fall-back day is 02:30 CET, the later of the two", "2027-10-31T02:30 = 2027-10-31T01:30Z");
         yield return Case("Europe/Paris", "FREQ=WEEKLY", "2027-03-22", "2027-03-23T21:00+01:00", 1,
             "an all-day series stays all day, due at the end of its day", "2027-03-30 all day = 2027-03-30T22:00Z");
 
