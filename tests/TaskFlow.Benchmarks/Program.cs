@@ -12,8 +12,9 @@ using Npgsql;
 //                scheduled (task created -> its ReminderTriggered stored in the scheduler's table under the saga's
 //                token), and how late each was published (the scheduler's MT-Quartz-Sent stamp, which the saga
 //                records as reminder_state.fired_at, minus its fire time);
-//   recurrence - with --recurrence N: N tasks repeating from completion, completed one after another; how long from
-//                each completion (tasks.completed_at) to its next occurrence's commit (the new task's created_at).
+//   recurrence - with --recurrence N: N tasks repeating from completion, each completed once the previous one's next
+//                occurrence exists; how long from each completion (tasks.completed_at) to its next occurrence's commit
+//                (the new task's created_at).
 // Every request goes to 127.0.0.1 and the run stops by itself.
 var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
 var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
@@ -63,9 +64,12 @@ async Task RecurrenceAsync(int count)
         created.EnsureSuccessStatusCode();
         ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
     }
-    foreach (var id in ids)
-        (await http.PostAsync($"api/v1/tasks/{id}/complete", null)).EnsureSuccessStatusCode();
-    await WaitForAsync("SELECT count(*) FROM tasks WHERE owner_id = @owner AND series_id IS NOT NULL", 2 * count, TimeSpan.FromMinutes(2));
+    // One at a time, each after the previous one's next occurrence exists: the latency a user sees, not a backlog.
+    for (var i = 0; i < ids.Count; i++)
+    {
+        (await http.PostAsync($"api/v1/tasks/{ids[i]}/complete", null)).EnsureSuccessStatusCode();
+        await WaitForAsync("SELECT count(*) FROM tasks WHERE owner_id = @owner AND series_id IS NOT NULL", count + i + 1, TimeSpan.FromSeconds(30));
+    }
 
     await using var connection = new NpgsqlConnection(database);
     await connection.OpenAsync();
