@@ -28,9 +28,15 @@ public static class SeriesEndpoints
 
         series.MapGet("/", Get).WithSummary("Read the series a repeating task belongs to");
         series.MapPut("/", Edit)
-            .WithSummary("Change the series from its start date on: rule, mode, lead time and what future occurrences copy; If-Match names the series version");
-        series.MapPost("/skip", Skip).WithSummary("Skip the next occurrence not yet created (by schedule)");
-        series.MapPost("/stop", Stop).WithSummary("Stop the series: no further occurrences; those that exist stay");
+            .WithSummary("Change the series from its start date on: rule, mode, lead time and what future occurrences copy; If-Match names the series version")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        series.MapPost("/skip", Skip).WithSummary("Skip the next occurrence not yet created (by schedule)")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        series.MapPost("/stop", Stop).WithSummary("Stop the series: no further occurrences; those that exist stay")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return endpoints;
     }
 

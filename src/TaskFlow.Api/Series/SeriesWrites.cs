@@ -67,4 +67,23 @@ internal static class SeriesWrites
         series.UpdatedAt = now;
         await publish.Publish(TaskEventFactory.SeriesChanged(series, change, now), cancellationToken);
     }
+
+    /// <summary>
+    /// A series repeated from completion moves on only when its latest occurrence is completed; deleting that
+    /// occurrence instead leaves nothing to complete, so the series stops with it. (By schedule, deleting an
+    /// occurrence just removes that date.)
+    /// </summary>
+    public static async Task EndSeriesIfLastToCompleteAsync(
+        this TaskItem task, TaskFlowDbContext db, IPublishEndpoint publish, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (task.SeriesId is not { } id)
+            return;
+        var series = await db.LockSeriesAsync(id, cancellationToken);
+        if (series is not { Status: SeriesStatus.Active, Mode: RecurrenceMode.Completion } || series.LastSlot != task.SeriesSlot)
+            return;
+        series.Status = SeriesStatus.Stopped;
+        series.Version++;
+        series.UpdatedAt = now;
+        await publish.Publish(TaskEventFactory.SeriesChanged(series, "stopped", now), cancellationToken);
+    }
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Api.Infrastructure;
+using TaskFlow.Api.Series;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
@@ -23,11 +24,16 @@ public static class DeleteTask
         if (expected is { } stated && stated != task.Version)
             return TaskVersion.Stale(task.Version);
 
+        var now = clock.GetUtcNowForStorage();
+        await using var transaction = task.SeriesId is not null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await task.EndSeriesIfLastToCompleteAsync(db, publish, now, cancellationToken);
         db.Tasks.Remove(task);
-        await publish.Publish(TaskEventFactory.Deleted(task, clock.GetUtcNowForStorage()), cancellationToken);
+        await publish.Publish(TaskEventFactory.Deleted(task, now), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

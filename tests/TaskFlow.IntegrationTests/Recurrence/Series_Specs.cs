@@ -268,6 +268,32 @@ public sealed class Series_Specs : SignedInSpec
     }
 
     [Test]
+    public async Task Deleting_the_occurrence_a_series_from_completion_waits_on_stops_it_and_by_schedule_does_not()
+    {
+        var byCompletion = await User.CreateTaskAsync(new
+        {
+            title = "Descale the kettle", due = new { dateTime = "2031-05-06T08:00", timeZone = Zone }, recurrence = "monthly", recurrenceMode = "completion",
+        });
+        (await User.PostAsync($"{TaskApi.Tasks}/{byCompletion.Id()}/complete", null)).EnsureSuccessStatusCode();
+        var current = (await OccurrencesAsync(Database, byCompletion.SeriesId(), 2))[1];
+        var bySchedule = await User.CreateTaskAsync(new
+        {
+            title = "Gym", due = new { dateTime = "2031-05-06T18:00", timeZone = Zone }, recurrence = "weekly on mon,thu",
+        });
+
+        (await User.DeleteAsync($"{TaskApi.Tasks}/{current.Id}")).EnsureSuccessStatusCode();
+        (await User.DeleteAsync($"{TaskApi.Tasks}/{bySchedule.Id()}")).EnsureSuccessStatusCode();
+
+        var series = await User.SeriesAsync(byCompletion.Id());
+        Assert.Multiple(async () =>
+        {
+            Assert.That(series.GetProperty("status").GetString(), Is.EqualTo("stopped"), "nothing is left to complete");
+            Assert.That(await Database.ScalarAsync<string>("SELECT status FROM task_series WHERE id = @id", ("id", bySchedule.SeriesId())),
+                Is.EqualTo("active"), "the schedule goes on without that date");
+        });
+    }
+
+    [Test]
     public async Task Bad_repeat_settings_are_refused_naming_the_field_and_change_nothing()
     {
         var before = await Database.ScalarAsync<long>("SELECT count(*) FROM task_series");
