@@ -2,6 +2,7 @@ using Scalar.AspNetCore;
 using TaskFlow.Api.Accounts;
 using TaskFlow.Api.Audit;
 using TaskFlow.Api.Infrastructure;
+using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Series;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Components.Data;
@@ -13,9 +14,10 @@ var builder = WebApplication.CreateBuilder(args);
 // Services
 builder.AddTaskFlowLogging();
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(MessagingRole.Api);
+builder.AddTaskFlowMessaging(MessagingRole.Api, bus => bus.AddTaskFlowLiveNotifier());
 builder.AddTaskFlowHttp();
 builder.AddTaskFlowAuth();
+builder.AddTaskFlowLiveNotifications();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.MapAccounts();
 app.MapTasks();
 app.MapSeries();
 app.MapAudit();
+app.MapTaskFlowLiveNotifications();
 
 app.Run();
 

@@ -33,6 +33,18 @@ public static class AuthExtensions
                     IssuerSigningKey = new SymmetricSecurityKey(auth.Value.SigningKeyBytes()),
                     ClockSkew = TimeSpan.FromSeconds(30),
                 };
+                // Browsers cannot set headers on a WebSocket, so SignalR sends the token as access_token; it is
+                // taken from the query for the hub only, where no other credential can travel.
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        var token = context.Request.Query["access_token"].ToString();
+                        if (token.Length > 0 && context.Request.Path.StartsWithSegments(Notifications.NotificationHub.Path))
+                            context.Token = token;
+                        return Task.CompletedTask;
+                    },
+                };
             });
         builder.Services.AddAuthorization();
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();

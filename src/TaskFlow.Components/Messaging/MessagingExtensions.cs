@@ -15,6 +15,9 @@ public static class MessagingExtensions
     public const string ConnectionStringName = "RabbitMq";
     public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
 
+    /// <summary>Each API instance's own temporary queue for pushing events to its browsers.</summary>
+    public const string LiveQueuePrefix = "taskflow-live-";
+
     /// <summary>Where ScheduleSend and state-machine schedules go: the worker's scheduler endpoint.</summary>
     public static readonly Uri SchedulerAddress = TaskFlowScheduler.Address();
 
@@ -61,7 +64,8 @@ public static class MessagingExtensions
                 endpoint.UseMessageRetry(retry => retry.Immediate(2));
                 // The scheduler stores each message idempotently by its token in its own statement: an inbox would
                 // only add three transactions per message to the busiest queue of a reminder burst.
-                if (name != TaskFlowSchedulerOptions.DefaultQueueName)
+                // A live push writes nothing to the database, and a push repeated after a redelivery is harmless.
+                if (name != TaskFlowSchedulerOptions.DefaultQueueName && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
             });
 
@@ -101,7 +105,7 @@ public static class MessagingExtensions
 /// <summary>What a host does with the bus.</summary>
 public enum MessagingRole
 {
-    /// <summary>Publishes through the bus outbox and delivers it; runs no consumers.</summary>
+    /// <summary>Publishes through the bus outbox and delivers it; consumes only to push events to its own browsers.</summary>
     Api,
 
     /// <summary>Runs the consumers, each behind the inbox.</summary>

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace TaskFlow.Api.Notifications;
+
+/// <summary>
+/// The live channel to a user's open browsers. Clients only listen (<see cref="LiveNotification.Method"/>); every
+/// change still goes through the REST API, so the hub has no methods of its own.
+/// </summary>
+[Authorize]
+public sealed class NotificationHub : Hub
+{
+    public const string Path = "/hubs/notifications";
+}
+
+/// <summary>SignalR addresses a user by the token's subject: the account id every API query is scoped by.</summary>
+internal sealed class SubjectUserIdProvider : IUserIdProvider
+{
+    public string? GetUserId(HubConnectionContext connection) => connection.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+}

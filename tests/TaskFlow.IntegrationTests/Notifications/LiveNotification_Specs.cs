@@ -1,0 +1,129 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using TaskFlow.IntegrationTests.Infrastructure;
+using TaskFlow.IntegrationTests.Tasks;
+
+namespace TaskFlow.IntegrationTests.Notifications;
+
+/// <summary>The SignalR hub on the shared API: a change made through the API reaches its owner's open connections.</summary>
+public sealed class LiveNotification_Specs : SignedInSpec
+{
+    [OneTimeSetUp]
+    public static async Task WaitForTheLiveQueueAsync()
+    {
+        // The API serves before its bus is up: events published before its queue exists would not reach it.
+        _ = IntegrationSetup.Api.Server;
+        var queue = await Eventually.MatchesAsync(
+            async () => (await IntegrationSetup.Broker.QueueNamesAsync()).FirstOrDefault(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)),
+            q => q is not null, TimeSpan.FromSeconds(30), "the API's live queue");
+        await Eventually.MatchesAsync(() => IntegrationSetup.Broker.ConsumerCountAsync(queue!), n => n > 0, TimeSpan.FromSeconds(30), "its consumer");
+
+        // One round trip first, so the timings below are of a warm path rather than of the first JIT compilation.
+        using var warmUp = await IntegrationSetup.Api.NewUserAsync();
+        await using var listener = await Listener.ConnectAsync(warmUp);
+        var task = await warmUp.CreateTaskAsync(new { title = "Warm-up" });
+        await listener.WaitForAsync(n => n.TaskId == Guid.Parse(task.Id()));
+    }
+
+    [Test]
+    public async Task Each_change_reaches_the_owners_client_within_a_second_and_never_another_users()
+    {
+        await using var mine = await Listener.ConnectAsync(User);
+        using var stranger = await IntegrationSetup.Api.NewUserAsync();
+        await using var theirs = await Listener.ConnectAsync(stranger);
+
+        var task = await User.CreateTaskAsync(new { title = "Live one" });
+        var id = Guid.Parse(task.Id());
+        (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
+        (await User.DeleteAsync($"{TaskApi.Tasks}/{task.Id()}")).EnsureSuccessStatusCode();
+        var received = await mine.WaitForAsync(n => n.TaskId == id && n.Kind == "task.deleted");
+
+        var kinds = received.Where(n => n.TaskId == id).Select(n => n.Kind).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(kinds, Is.EqualTo(new[] { "task.created", "task.completed", "task.deleted" }), "each once, in order");
+            Assert.That(received.Where(n => n.TaskId == id).Select(n => n.Title).Distinct(), Is.EqualTo(new[] { "Live one" }));
+            Assert.That(received.Where(n => n.TaskId == id).Select(n => n.ArrivedAt - n.OccurredAt), Has.All.LessThan(TimeSpan.FromSeconds(1)));
+        });
+
+        // The stranger's own change arrives at the stranger's client after the owner's changes did; by then any leak would have too.
+        var own = await stranger.CreateTaskAsync(new { title = "Theirs" });
+        var theirsReceived = await theirs.WaitForAsync(n => n.TaskId == Guid.Parse(own.Id()));
+        Assert.That(theirsReceived.Select(n => n.TaskId), Has.None.EqualTo(id));
+    }
+
+    [Test]
+    public async Task Event_to_client_latency_over_fifty_changes()
+    {
+        await using var mine = await Listener.ConnectAsync(User);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 50; i++)
+            ids.Add(Guid.Parse((await User.CreateTaskAsync(new { title = $"Measured {i}" })).Id()));
+        var received = await mine.WaitForAsync(_ => mine.All.Count(n => ids.Contains(n.TaskId)) == ids.Count);
+
+        var latencies = received.Where(n => ids.Contains(n.TaskId)).Select(n => (n.ArrivedAt - n.OccurredAt).TotalMilliseconds).Order().ToList();
+        await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"event (occurredAt) -> SignalR client, {latencies.Count} sequential creates: p50 {latencies[latencies.Count / 2]:F0} ms, " +
+            $"p99 {latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1]:F0} ms, max {latencies[^1]:F0} ms"));
+        Assert.That(latencies[^1], Is.LessThan(1000));
+    }
+
+    [Test]
+    public async Task A_connection_without_a_valid_token_is_refused()
+    {
+        var refused = Assert.ThrowsAsync<HttpRequestException>(() => Listener.ConnectAsync("not-a-token"));
+        Assert.That(refused!.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    /// <summary>A client as a browser runs it: WebSockets, with the token in the access_token query parameter.</summary>
+    private sealed class Listener : IAsyncDisposable
+    {
+        private readonly HubConnection connection;
+        private readonly ConcurrentQueue<Received> received = new();
+
+        private Listener(HubConnection connection)
+        {
+            this.connection = connection;
+            connection.On<JsonElement>("notification", n => received.Enqueue(new Received(
+                n.GetProperty("taskId").GetGuid(), n.GetProperty("kind").GetString()!, n.GetProperty("title").GetString()!,
+                n.GetProperty("occurredAt").GetDateTimeOffset(), DateTimeOffset.UtcNow)));
+        }
+
+        public IReadOnlyList<Received> All => received.ToList();
+
+        public static Task<Listener> ConnectAsync(HttpClient user) => ConnectAsync(user.DefaultRequestHeaders.Authorization!.Parameter!);
+
+        public static async Task<Listener> ConnectAsync(string token)
+        {
+            var server = IntegrationSetup.Api.Server;
+            var connection = new HubConnectionBuilder()
+                .WithUrl(new Uri(server.BaseAddress, "/hubs/notifications"), options =>
+                {
+                    options.Transports = HttpTransportType.WebSockets;
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                    options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                    // The browser client puts the token in the query, as browsers cannot set headers on a WebSocket.
+                    options.WebSocketFactory = (context, cancellationToken) =>
+                    {
+                        var uri = new UriBuilder(context.Uri);
+                        uri.Query = $"{uri.Query.TrimStart('?')}&access_token={Uri.EscapeDataString(token)}".TrimStart('&');
+                        return new ValueTask<System.Net.WebSockets.WebSocket>(server.CreateWebSocketClient().ConnectAsync(uri.Uri, cancellationToken));
+                    };
+                })
+                .Build();
+            await connection.StartAsync();
+            return new Listener(connection);
+        }
+
+        public Task<IReadOnlyList<Received>> WaitForAsync(Func<Received, bool> wanted) =>
+            Eventually.MatchesAsync(() => Task.FromResult(All), all => all.Any(wanted), TimeSpan.FromSeconds(10), "the notification");
+
+        public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+    }
+
+    private sealed record Received(Guid TaskId, string Kind, string Title, DateTimeOffset OccurredAt, DateTimeOffset ArrivedAt);
+}
