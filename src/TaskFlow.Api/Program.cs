@@ -32,6 +32,7 @@ app.MapAccounts();
 app.MapTasks();
 app.MapSeries();
 app.MapAudit();
+app.MapInbox();
 app.MapTaskFlowLiveNotifications();
 
 app.Run();

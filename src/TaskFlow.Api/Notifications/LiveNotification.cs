@@ -1,28 +1,30 @@
+using TaskFlow.Components.Notifications;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Api.Notifications;
 
-/// <summary>What a browser is told about a change: enough to show it and to decide whether to re-read the task.</summary>
+/// <summary>A notification as a browser gets it, pushed live or read from the inbox.</summary>
+/// <param name="Id">Increases per user in the order notifications were stored; reconnecting, a client asks for those after the last it saw.</param>
 /// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted or reminder.triggered.</param>
 /// <param name="Version">The task's version after the change; a client holding this version or a later one has nothing to re-read.</param>
-/// <param name="Changed">For task.updated, the fields that changed.</param>
 /// <param name="ReminderId">For reminder.triggered, the reminder to snooze.</param>
 public sealed record LiveNotification(
+    long Id,
     Guid EventId,
     string Kind,
     Guid TaskId,
     string Title,
     int? Version,
+    Guid? ReminderId,
     DateTimeOffset OccurredAt,
-    IReadOnlyList<string>? Changed = null,
-    Guid? ReminderId = null)
+    bool Read)
 {
     /// <summary>The client method every notification is sent to.</summary>
     public const string Method = "notification";
 
-    public static LiveNotification From(ITaskEvent e, string kind, string title, IReadOnlyList<string>? changed = null) =>
-        new(e.EventId, kind, e.TaskId, title, e.Version, e.OccurredAt, changed);
+    public static LiveNotification From(NotificationAdded n) =>
+        new(n.Id, n.EventId, n.Kind, n.TaskId, n.Title, n.TaskVersion, n.ReminderId, n.OccurredAt, Read: false);
 
-    public static LiveNotification From(ReminderTriggered e, DateTimeOffset sentAt) =>
-        new(e.EventId, "reminder.triggered", e.TaskId, e.Title, null, sentAt, ReminderId: e.ReminderId);
+    public static LiveNotification From(Notification n) =>
+        new(n.Id, n.EventId, n.Kind, n.TaskId, n.Title, n.TaskVersion, n.ReminderId, n.OccurredAt, n.ReadAt is not null);
 }

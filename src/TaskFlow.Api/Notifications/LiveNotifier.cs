@@ -6,36 +6,15 @@ using TaskFlow.Contracts;
 namespace TaskFlow.Api.Notifications;
 
 /// <summary>
-/// Pushes every task event and fired reminder to its owner's connections on this API instance. Each instance has its
-/// own temporary queue, so every replica gets every event and tells the browsers connected to it: scale-out needs no
-/// backplane server. Nothing is stored here; a browser that was away catches up from the inbox.
+/// Pushes each notification the worker stored to its owner's connections on this API instance. Each instance has its
+/// own temporary queue, so every replica gets every notification and tells the browsers connected to it: scale-out
+/// needs no backplane server. A browser that was away catches up from the inbox by id.
 /// </summary>
-public sealed class LiveNotifier(IHubContext<NotificationHub> hub) :
-    IConsumer<TaskCreated>, IConsumer<TaskUpdated>, IConsumer<TaskCompleted>, IConsumer<TaskReopened>, IConsumer<TaskDeleted>,
-    IConsumer<ReminderTriggered>
+public sealed class LiveNotifier(IHubContext<NotificationHub> hub) : IConsumer<NotificationAdded>
 {
-    public Task Consume(ConsumeContext<TaskCreated> context) =>
-        PushAsync(context, context.Message.OwnerId, LiveNotification.From(context.Message, "task.created", context.Message.Task.Title));
-
-    public Task Consume(ConsumeContext<TaskUpdated> context) =>
-        PushAsync(context, context.Message.OwnerId,
-            LiveNotification.From(context.Message, "task.updated", context.Message.Task.Title, context.Message.Changed));
-
-    public Task Consume(ConsumeContext<TaskCompleted> context) =>
-        PushAsync(context, context.Message.OwnerId, LiveNotification.From(context.Message, "task.completed", context.Message.Task.Title));
-
-    public Task Consume(ConsumeContext<TaskReopened> context) =>
-        PushAsync(context, context.Message.OwnerId, LiveNotification.From(context.Message, "task.reopened", context.Message.Task.Title));
-
-    public Task Consume(ConsumeContext<TaskDeleted> context) =>
-        PushAsync(context, context.Message.OwnerId, LiveNotification.From(context.Message, "task.deleted", context.Message.Title));
-
-    public Task Consume(ConsumeContext<ReminderTriggered> context) =>
-        PushAsync(context, context.Message.OwnerId,
-            LiveNotification.From(context.Message, context.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent) ?? context.Message.IntendedAt));
-
-    private Task PushAsync(ConsumeContext context, Guid ownerId, LiveNotification notification) =>
-        hub.Clients.User(ownerId.ToString()).SendAsync(LiveNotification.Method, notification, context.CancellationToken);
+    public Task Consume(ConsumeContext<NotificationAdded> context) =>
+        hub.Clients.User(context.Message.OwnerId.ToString())
+            .SendAsync(LiveNotification.Method, LiveNotification.From(context.Message), context.CancellationToken);
 }
 
 public static class LiveNotificationRegistration

@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using TaskFlow.Messaging;
 using TaskFlow.Components.Accounts;
 using TaskFlow.Components.Audit;
+using TaskFlow.Components.Notifications;
 using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Components.Tasks;
@@ -22,6 +23,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
     public DbSet<ReminderState> Reminders => Set<ReminderState>();
     public DbSet<ReminderPlan> ReminderPlans => Set<ReminderPlan>();
     public DbSet<TaskSeries> Series => Set<TaskSeries>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>The full-text vector over title and description, kept by PostgreSQL.</summary>
     public const string SearchColumn = "Search";
@@ -33,6 +35,17 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
         modelBuilder.Entity<AuditEntry>(ConfigureAudit);
         modelBuilder.Entity<ReminderState>(ConfigureReminder);
         modelBuilder.Entity<TaskSeries>(ConfigureSeries);
+        modelBuilder.Entity<Notification>(notification =>
+        {
+            notification.ToTable("notifications");
+            notification.Property(n => n.Id).UseIdentityAlwaysColumn();
+            notification.Property(n => n.StoredAt).HasDefaultValueSql("now()");
+            notification.HasIndex(n => n.EventId).IsUnique().HasDatabaseName("ux_notifications_event");
+            notification.HasOne<User>().WithMany().HasForeignKey(n => n.OwnerId).OnDelete(DeleteBehavior.Cascade);
+            notification.HasIndex(n => new { n.OwnerId, n.Id }, "ix_notifications_owner").HasDatabaseName("ix_notifications_owner");
+            notification.HasIndex(n => new { n.OwnerId, n.Id }, "ix_notifications_owner_unread").HasDatabaseName("ix_notifications_owner_unread")
+                .HasFilter("read_at IS NULL");
+        });
         modelBuilder.Entity<ReminderPlan>(plan =>
         {
             plan.ToTable("reminder_plan");

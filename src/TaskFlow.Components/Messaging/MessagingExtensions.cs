@@ -15,6 +15,9 @@ public static class MessagingExtensions
     public const string ConnectionStringName = "RabbitMq";
     public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
 
+    /// <summary>The worker's queue that keeps the users' notification inboxes.</summary>
+    public const string NotificationQueue = "taskflow-notifications";
+
     /// <summary>Each API instance's own temporary queue for pushing events to its browsers.</summary>
     public const string LiveQueuePrefix = "taskflow-live-";
 
@@ -48,7 +51,13 @@ public static class MessagingExtensions
             bus.AddTaskFlowOutbox<TaskFlowDbContext>(outbox =>
             {
                 // Events of one task leave in commit order; different tasks in parallel.
-                outbox.PartitionKey(message => message is ITaskEvent e ? e.TaskId.ToString() : null);
+                // A user's notifications reach their browsers in the order of their ids.
+                outbox.PartitionKey(message => message switch
+                {
+                    ITaskEvent e => e.TaskId.ToString(),
+                    NotificationAdded n => n.OwnerId.ToString(),
+                    _ => null,
+                });
                 if (role == MessagingRole.Api)
                 {
                     outbox.DisableInboxCleanupService();
@@ -64,8 +73,10 @@ public static class MessagingExtensions
                 endpoint.UseMessageRetry(retry => retry.Immediate(2));
                 // The scheduler stores each message idempotently by its token in its own statement: an inbox would
                 // only add three transactions per message to the busiest queue of a reminder burst.
-                // A live push writes nothing to the database, and a push repeated after a redelivery is harmless.
-                if (name != TaskFlowSchedulerOptions.DefaultQueueName && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
+                // A live push writes nothing to the database, and the notification inbox stores each event idempotently
+                // by its id in one transaction of its own: the inbox's three transactions would only slow them down.
+                if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue
+                    && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
             });
 

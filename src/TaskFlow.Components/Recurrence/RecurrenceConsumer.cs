@@ -182,7 +182,11 @@ public static class RecurrenceRegistration
         return bus;
     }
 
-    /// <summary>Everything the worker consumes: the audit log, reminders and recurring series.</summary>
-    public static IBusRegistrationConfigurator AddTaskFlowWorkerConsumers(this IBusRegistrationConfigurator bus) =>
+    /// <summary>Everything the worker consumes: the audit log, reminders, recurring series and the users' inboxes.</summary>
+    public static IBusRegistrationConfigurator AddTaskFlowWorkerConsumers(this IBusRegistrationConfigurator bus)
+    {
         bus.AddTaskFlowAudit().AddTaskFlowReminders().AddTaskFlowRecurrence();
+        bus.AddConsumer<Notifications.InboxConsumer, Notifications.InboxConsumerDefinition>();
+        return bus;
+    }
 }

@@ -1,0 +1,23 @@
+using MassTransit;
+
+namespace TaskFlow.Contracts;
+
+/// <summary>
+/// A notification was stored in its owner's inbox. The API instances push it to the owner's open browsers; its
+/// <paramref name="Id"/> is what a browser that reconnects asks to catch up after.
+/// </summary>
+/// <param name="Id">Increases, per owner, in the order the notifications were stored.</param>
+/// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted or reminder.triggered.</param>
+/// <param name="TaskVersion">The task's version after the change; none for a reminder.</param>
+/// <param name="ReminderId">For reminder.triggered, the reminder to snooze.</param>
+[EntityName("taskflow.notifications.added")]
+public sealed record NotificationAdded(
+    long Id,
+    Guid EventId,
+    Guid OwnerId,
+    string Kind,
+    Guid TaskId,
+    string Title,
+    int? TaskVersion,
+    Guid? ReminderId,
+    DateTimeOffset OccurredAt);

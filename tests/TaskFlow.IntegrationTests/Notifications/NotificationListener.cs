@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using TaskFlow.IntegrationTests.Infrastructure;
+
+namespace TaskFlow.IntegrationTests.Notifications;
+
+/// <summary>A client as a browser runs it: WebSockets, with the token in the access_token query parameter.</summary>
+internal sealed class NotificationListener : IAsyncDisposable
+{
+    private readonly HubConnection connection;
+    private readonly ConcurrentQueue<Received> received = new();
+
+    private NotificationListener(HubConnection connection)
+    {
+        this.connection = connection;
+        connection.On<JsonElement>("notification", n => received.Enqueue(new Received(
+            n.GetProperty("id").GetInt64(), n.GetProperty("taskId").GetGuid(), n.GetProperty("kind").GetString()!, n.GetProperty("title").GetString()!,
+            n.GetProperty("occurredAt").GetDateTimeOffset(), DateTimeOffset.UtcNow)));
+    }
+
+    public IReadOnlyList<Received> All => received.ToList();
+
+    public static Task<NotificationListener> ConnectAsync(HttpClient user) => ConnectAsync(user.DefaultRequestHeaders.Authorization!.Parameter!);
+
+    public static async Task<NotificationListener> ConnectAsync(string token)
+    {
+        var server = IntegrationSetup.Api.Server;
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "/hubs/notifications"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                // The browser client puts the token in the query, as browsers cannot set headers on a WebSocket.
+                options.WebSocketFactory = (context, cancellationToken) =>
+                {
+                    var uri = new UriBuilder(context.Uri);
+                    uri.Query = $"{uri.Query.TrimStart('?')}&access_token={Uri.EscapeDataString(token)}".TrimStart('&');
+                    return new ValueTask<System.Net.WebSockets.WebSocket>(server.CreateWebSocketClient().ConnectAsync(uri.Uri, cancellationToken));
+                };
+            })
+            .Build();
+        await connection.StartAsync();
+        return new NotificationListener(connection);
+    }
+
+    public Task<IReadOnlyList<Received>> WaitForAsync(Func<Received, bool> wanted) =>
+        Eventually.MatchesAsync(() => Task.FromResult(All), all => all.Any(wanted), TimeSpan.FromSeconds(10), "the notification");
+
+    public async ValueTask DisposeAsync() => await connection.DisposeAsync();
+}
+
+internal sealed record Received(long Id, Guid TaskId, string Kind, string Title, DateTimeOffset OccurredAt, DateTimeOffset ArrivedAt);
