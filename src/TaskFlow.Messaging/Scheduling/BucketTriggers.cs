@@ -62,9 +62,24 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
             if (bucket - now > safeAhead)
                 ensured.TryAdd(bucket, 0);
             else if (await quartz.GetTriggerState(trigger.Key, cancellationToken) == TriggerState.Complete)
-                await quartz.ScheduleTrigger(Build(bucket, now, $"{KeyOf(bucket)}.{Guid.NewGuid():N}"), TriggerConflict.Keep, cancellationToken);
+                await ScheduleCompanionAsync(quartz, bucket, now, cancellationToken);
             foreach (var old in ensured.Keys.Where(b => b < now))
                 ensured.TryRemove(old, out _);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>The bucket fires once more, now, beside whatever trigger it has (the repair sweep's way in).</summary>
+    public async Task FireAgainAsync(DateTime bucket, CancellationToken cancellationToken)
+    {
+        var quartz = await SchedulerAsync(cancellationToken);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await ScheduleCompanionAsync(quartz, bucket, clock.GetUtcNow().UtcDateTime, cancellationToken);
         }
         finally
         {
@@ -96,6 +111,10 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
 
     public static DateTime ReadBucket(IJobExecutionContext context) =>
         DateTime.Parse(context.MergedJobDataMap.GetString(BucketKey)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    /// <summary>A one-off trigger of its own that fires the bucket at <paramref name="now"/>, beside its usual one.</summary>
+    private static async Task ScheduleCompanionAsync(IScheduler quartz, DateTime bucket, DateTime now, CancellationToken cancellationToken) =>
+        await quartz.ScheduleTrigger(Build(bucket, now, $"{KeyOf(bucket)}.{Guid.NewGuid():N}"), TriggerConflict.Keep, cancellationToken);
 
     private static string KeyOf(DateTime bucket) => bucket.ToString("yyyyMMdd'T'HHmmss.fffffff", CultureInfo.InvariantCulture);
 

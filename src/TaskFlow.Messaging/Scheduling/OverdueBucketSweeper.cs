@@ -8,7 +8,8 @@ namespace TaskFlow.Messaging.Scheduling;
 /// <summary>
 /// The repair path, not the way messages go out: if a message is overdue and still stored (its bucket's trigger was
 /// lost, e.g. a row committed just as its bucket's last firing finished, or a retry could not be stored), its bucket
-/// gets a trigger again and fires at once. It reads one indexed minimum per sweep.
+/// fires again at once through a one-off trigger of its own, whatever state the bucket's own trigger is in. A firing
+/// too many is harmless: the job claims rows with SKIP LOCKED and sends each once.
 /// </summary>
 internal sealed class OverdueBucketSweeper<TDbContext>(
     IServiceScopeFactory scopeFactory,
@@ -18,6 +19,9 @@ internal sealed class OverdueBucketSweeper<TDbContext>(
     ILogger<OverdueBucketSweeper<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
+    /// <summary>Enough to clear a backlog within a few sweeps without one sweep storing hundreds of triggers.</summary>
+    private const int MostBucketsPerSweep = 16;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.SweepInterval, clock);
@@ -39,13 +43,18 @@ internal sealed class OverdueBucketSweeper<TDbContext>(
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
             var overdue = clock.GetUtcNow().UtcDateTime - options.SweepGrace;
-            var bucket = await db.Set<ScheduledMessage>().AsNoTracking()
+            var buckets = await db.Set<ScheduledMessage>().AsNoTracking()
                 .Where(m => m.DueTime < overdue)
-                .MinAsync(m => (DateTime?)m.Bucket, cancellationToken);
-            if (bucket is null)
-                return;
-            logger.LogWarning("Scheduled messages of bucket {Bucket} are overdue; firing it again", bucket);
-            await triggers.EnsureAsync(bucket.Value, cancellationToken);
+                .Select(m => m.Bucket)
+                .Distinct()
+                .OrderBy(b => b)
+                .Take(MostBucketsPerSweep)
+                .ToListAsync(cancellationToken);
+            foreach (var bucket in buckets)
+            {
+                logger.LogWarning("Scheduled messages of bucket {Bucket} are overdue; firing it again", bucket);
+                await triggers.FireAgainAsync(bucket, cancellationToken);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

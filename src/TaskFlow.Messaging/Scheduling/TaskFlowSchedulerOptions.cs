@@ -60,11 +60,11 @@ public sealed class TaskFlowSchedulerOptions
     /// </summary>
     public TimeSpan? MisfireThreshold { get; set; }
 
-    /// <summary>How often the repair sweep looks for overdue messages whose trigger was lost (default 30 seconds).</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often the repair sweep looks for overdue messages whose trigger was lost (default 5 seconds).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How late a stored message must be before the sweep fires its bucket again (default 10 seconds).</summary>
-    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How late a stored message must be before the sweep fires its bucket again (default 5 seconds).</summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Concurrent ScheduleMessage/Cancel messages the scheduler endpoint consumes (default 16).</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;

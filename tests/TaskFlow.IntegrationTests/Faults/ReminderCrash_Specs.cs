@@ -73,10 +73,26 @@ public sealed class When_reminders_are_pending_and_workers_crash_or_run_side_by_
         return ids;
     }
 
-    private static Task<long> AllInStateAsync(TestDatabase database, int count, string state, TimeSpan? within = null) =>
-        Eventually.MatchesAsync(
-            () => database.ScalarAsync<long>($"SELECT count(*) FROM reminder_state WHERE current_state = '{state}'"),
-            n => n == count, within ?? TimeSpan.FromSeconds(60), $"{count} reminders {state}");
+    private static async Task AllInStateAsync(TestDatabase database, int count, string state, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (await database.ScalarAsync<long>($"SELECT count(*) FROM reminder_state WHERE current_state = '{state}'") != count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                // Where each straggler stands, so a failure says whether the scheduler or the saga held it up.
+                var stragglers = await database.ReadStringsAsync($"""
+                    SELECT r.correlation_id || ' ' || r.current_state || ' fire_at=' || r.fire_at || ' token=' || coalesce(r.due_token_id::text, '-')
+                           || ' stored=' || coalesce((SELECT m.due_time::text || ' bucket=' || m.bucket FROM scheduled_message m WHERE m.token_id = r.due_token_id), 'no')
+                    FROM reminder_state r WHERE r.current_state <> '{state}' ORDER BY r.fire_at LIMIT 20
+                    """);
+                var triggers = await database.ReadStringsAsync(
+                    "SELECT trigger_name || ' ' || trigger_state || ' next=' || next_fire_time FROM qrtz_triggers ORDER BY next_fire_time LIMIT 20");
+                Assert.Fail($"Timed out waiting for {count} reminders {state}.\nNot {state}:\n{string.Join("\n", stragglers)}\nTriggers:\n{string.Join("\n", triggers)}");
+            }
+            await Task.Delay(100);
+        }
+    }
 
     /// <summary>Everything the reminders sent has been consumed, so a late duplicate would have shown by now.</summary>
     private static async Task SettledAsync(TestVirtualHost broker, ReminderWatcher watcher, int reminders)

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using TaskFlow.IntegrationTests.Infrastructure;
+using TaskFlow.IntegrationTests.Tasks;
+
+namespace TaskFlow.IntegrationTests.Notifications;
+
+/// <summary>Two API processes on two ports, one worker: each API pushes every notification to the clients it holds.</summary>
+[NonParallelizable]
+public sealed class When_two_api_processes_serve_one_user
+{
+    [Test]
+    public async Task A_client_on_one_receives_the_changes_made_through_the_other()
+    {
+        await using var database = await TaskFlowDatabase.CreateAsync("scaleout");
+        await using var broker = await TestVirtualHost.CreateAsync("scaleout");
+        await using var worker = HostProcess.Worker(database.ConnectionString, broker.ConnectionString);
+        await using var one = HostProcess.Api(database.ConnectionString, broker.ConnectionString);
+        await using var two = HostProcess.Api(database.ConnectionString, broker.ConnectionString);
+        await Task.WhenAll(worker.StartAsync(), one.StartAsync(), two.StartAsync());
+        await Eventually.MatchesAsync(async () =>
+            {
+                var live = (await broker.QueueNamesAsync()).Where(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)).ToList();
+                var consumers = await Task.WhenAll(live.Select(broker.ConsumerCountAsync));
+                return consumers.Count(c => c > 0);
+            },
+            n => n == 2, TimeSpan.FromSeconds(60), "a live queue with its consumer for each API process");
+
+        using var viaOne = new HttpClient { BaseAddress = one.BaseAddress };
+        var token = await SignUpAsync(viaOne);
+        var received = new ConcurrentQueue<(Guid TaskId, string Kind, DateTimeOffset ArrivedAt)>();
+        await using var onTwo = new HubConnectionBuilder()
+            .WithUrl(new Uri(two.BaseAddress, "/hubs/notifications"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        onTwo.On<JsonElement>("notification", n => received.Enqueue(
+            (n.GetProperty("taskId").GetGuid(), n.GetProperty("kind").GetString()!, DateTimeOffset.UtcNow)));
+        await onTwo.StartAsync();
+
+        // The first change through fresh processes pays for their compilation; the second shows the steady path.
+        var warmUp = Guid.Parse((await viaOne.CreateTaskAsync(new { title = "Warm-up" })).Id());
+        await Eventually.MatchesAsync(() => Task.FromResult(received.ToList()), r => r.Any(n => n.TaskId == warmUp),
+            TimeSpan.FromSeconds(20), "the warm-up notification at the client of the other process");
+
+        var sent = DateTimeOffset.UtcNow;
+        var task = await viaOne.CreateTaskAsync(new { title = "Made through one" });
+        var id = Guid.Parse(task.Id());
+        var arrival = await Eventually.MatchesAsync(() => Task.FromResult(received.ToList()), r => r.Any(n => n.TaskId == id),
+            TimeSpan.FromSeconds(10), "the notification at the client of the other process");
+
+        var created = arrival.Single(n => n.TaskId == id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(created.Kind, Is.EqualTo("task.created"));
+            Assert.That(created.ArrivedAt - sent, Is.LessThan(TimeSpan.FromSeconds(1)));
+        });
+    }
+
+    private static async Task<string> SignUpAsync(HttpClient api)
+    {
+        var email = $"scale-{Guid.NewGuid():N}@example.com";
+        (await api.PostAsJsonAsync("/api/v1/accounts/register", new { email, password = "correct horse battery staple" })).EnsureSuccessStatusCode();
+        var login = await api.PostAsJsonAsync("/api/v1/accounts/login", new { email, password = "correct horse battery staple" });
+        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return token;
+    }
+}
