@@ -24,6 +24,21 @@ internal sealed class NotificationListener : IAsyncDisposable
 
     public static Task<NotificationListener> ConnectAsync(HttpClient user) => ConnectAsync(user.DefaultRequestHeaders.Authorization!.Parameter!);
 
+    /// <summary>A client of an API running as its own process, over a real WebSocket on loopback.</summary>
+    public static async Task<NotificationListener> ConnectAsync(Uri api, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(api, "/hubs/notifications"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        var listener = new NotificationListener(connection);
+        await connection.StartAsync();
+        return listener;
+    }
+
     public static async Task<NotificationListener> ConnectAsync(string token)
     {
         var server = IntegrationSetup.Api.Server;
@@ -42,12 +57,13 @@ internal sealed class NotificationListener : IAsyncDisposable
                 };
             })
             .Build();
+        var listener = new NotificationListener(connection);
         await connection.StartAsync();
-        return new NotificationListener(connection);
+        return listener;
     }
 
-    public Task<IReadOnlyList<Received>> WaitForAsync(Func<Received, bool> wanted) =>
-        Eventually.MatchesAsync(() => Task.FromResult(All), all => all.Any(wanted), TimeSpan.FromSeconds(10), "the notification");
+    public Task<IReadOnlyList<Received>> WaitForAsync(Func<Received, bool> wanted, TimeSpan? within = null) =>
+        Eventually.MatchesAsync(() => Task.FromResult(All), all => all.Any(wanted), within ?? TimeSpan.FromSeconds(10), "the notification");
 
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();
 }

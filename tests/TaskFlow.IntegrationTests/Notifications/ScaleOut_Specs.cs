@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Tasks;
 
@@ -32,30 +29,16 @@ public sealed class When_two_api_processes_serve_one_user
 
         using var viaOne = new HttpClient { BaseAddress = one.BaseAddress };
         var token = await SignUpAsync(viaOne);
-        var received = new ConcurrentQueue<(Guid TaskId, string Kind, DateTimeOffset ArrivedAt)>();
-        await using var onTwo = new HubConnectionBuilder()
-            .WithUrl(new Uri(two.BaseAddress, "/hubs/notifications"), options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-            })
-            .Build();
-        onTwo.On<JsonElement>("notification", n => received.Enqueue(
-            (n.GetProperty("taskId").GetGuid(), n.GetProperty("kind").GetString()!, DateTimeOffset.UtcNow)));
-        await onTwo.StartAsync();
+        await using var onTwo = await NotificationListener.ConnectAsync(two.BaseAddress, token);
 
         // The first change through fresh processes pays for their compilation; the second shows the steady path.
         var warmUp = Guid.Parse((await viaOne.CreateTaskAsync(new { title = "Warm-up" })).Id());
-        await Eventually.MatchesAsync(() => Task.FromResult(received.ToList()), r => r.Any(n => n.TaskId == warmUp),
-            TimeSpan.FromSeconds(20), "the warm-up notification at the client of the other process");
+        await onTwo.WaitForAsync(n => n.TaskId == warmUp, TimeSpan.FromSeconds(20));
 
         var sent = DateTimeOffset.UtcNow;
-        var task = await viaOne.CreateTaskAsync(new { title = "Made through one" });
-        var id = Guid.Parse(task.Id());
-        var arrival = await Eventually.MatchesAsync(() => Task.FromResult(received.ToList()), r => r.Any(n => n.TaskId == id),
-            TimeSpan.FromSeconds(10), "the notification at the client of the other process");
+        var id = Guid.Parse((await viaOne.CreateTaskAsync(new { title = "Made through one" })).Id());
+        var created = (await onTwo.WaitForAsync(n => n.TaskId == id)).Single(n => n.TaskId == id);
 
-        var created = arrival.Single(n => n.TaskId == id);
         Assert.Multiple(() =>
         {
             Assert.That(created.Kind, Is.EqualTo("task.created"));
