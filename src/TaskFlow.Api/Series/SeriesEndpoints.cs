@@ -100,8 +100,6 @@ public static class SeriesEndpoints
         series.LeadTime = draft.Lead ?? series.LeadTime;
         series.RestartAt(draft.Due!, filled: false);
         series.Status = SeriesStatus.Active;
-        series.Version++;
-        series.UpdatedAt = now;
 
         var future = await db.Tasks
             .Where(t => t.SeriesId == seriesId && t.Status == TaskItemStatus.Open && t.DueAt > now)
@@ -117,7 +115,7 @@ public static class SeriesEndpoints
             await publish.Publish(TaskEventFactory.Updated(occurrence, before, now), cancellationToken);
         }
 
-        await publish.Publish(TaskEventFactory.SeriesChanged(series, "edited", now), cancellationToken);
+        await series.RecordChangeAsync("edited", publish, now, cancellationToken);
         return await CommitAsync(series, transaction, db, now, http.Response, cancellationToken);
     }
 
@@ -126,9 +124,7 @@ public static class SeriesEndpoints
         Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
-        if (!TaskVersion.TryReadExpected(http.Request, bodyVersion: null, out var expected))
-            return TaskVersion.UnreadableIfMatch();
-        var (series, transaction, problem) = await LockAsync(id, principal, expected, db, cancellationToken);
+        var (series, transaction, problem) = await LockAsync(id, principal, http.Request, db, cancellationToken);
         if (series is null)
             return problem!;
         await using var _ = transaction;
@@ -143,9 +139,7 @@ public static class SeriesEndpoints
         if (SeriesSchedule.NextBySchedule(series, series.LastSlot, now) is not { } skipped)
             return Conflict("The series has no further date to skip.");
         series.LastSlot = skipped.Local.ToDateTimeUnspecified();
-        series.Version++;
-        series.UpdatedAt = now;
-        await publish.Publish(TaskEventFactory.SeriesChanged(series, "skipped", now), cancellationToken);
+        await series.RecordChangeAsync("skipped", publish, now, cancellationToken);
         var result = await CommitAsync(series, transaction!, db, now, http.Response, cancellationToken);
         return result.Result is Ok<SeriesResponse> ok
             ? TypedResults.Ok(ok.Value! with { Skipped = DueResponse.From(skipped) })
@@ -157,9 +151,7 @@ public static class SeriesEndpoints
         Guid id, ClaimsPrincipal principal, TaskFlowDbContext db, IPublishEndpoint publish, TimeProvider clock, HttpContext http,
         CancellationToken cancellationToken)
     {
-        if (!TaskVersion.TryReadExpected(http.Request, bodyVersion: null, out var expected))
-            return TaskVersion.UnreadableIfMatch();
-        var (series, transaction, problem) = await LockAsync(id, principal, expected, db, cancellationToken);
+        var (series, transaction, problem) = await LockAsync(id, principal, http.Request, db, cancellationToken);
         if (series is null)
             return problem!;
         await using var _ = transaction;
@@ -168,16 +160,17 @@ public static class SeriesEndpoints
         if (series.Status != SeriesStatus.Stopped)
         {
             series.Status = SeriesStatus.Stopped;
-            series.Version++;
-            series.UpdatedAt = now;
-            await publish.Publish(TaskEventFactory.SeriesChanged(series, "stopped", now), cancellationToken);
+            await series.RecordChangeAsync("stopped", publish, now, cancellationToken);
         }
         return await CommitAsync(series, transaction!, db, now, http.Response, cancellationToken);
     }
 
+    /// <summary>The series of one of the caller's tasks, locked in a new transaction, if the If-Match it names is current.</summary>
     private static async Task<(TaskSeries? Series, Transaction? Transaction, SeriesResult? Problem)> LockAsync(
-        Guid taskId, ClaimsPrincipal principal, int? expected, TaskFlowDbContext db, CancellationToken cancellationToken)
+        Guid taskId, ClaimsPrincipal principal, HttpRequest request, TaskFlowDbContext db, CancellationToken cancellationToken)
     {
+        if (!TaskVersion.TryReadExpected(request, bodyVersion: null, out var expected))
+            return (null, null, TaskVersion.UnreadableIfMatch());
         var task = await db.FindOwnedAsync(taskId, principal.GetUserId(), cancellationToken);
         if (task is null)
             return (null, null, (SeriesResult)TypedResults.NotFound());

@@ -63,9 +63,7 @@ internal static class SeriesWrites
             return;
         }
 
-        series.Version++;
-        series.UpdatedAt = now;
-        await publish.Publish(TaskEventFactory.SeriesChanged(series, change, now), cancellationToken);
+        await series.RecordChangeAsync(change, publish, now, cancellationToken);
     }
 
     /// <summary>
@@ -82,8 +80,14 @@ internal static class SeriesWrites
         if (series is not { Status: SeriesStatus.Active, Mode: RecurrenceMode.Completion } || series.LastSlot != task.SeriesSlot)
             return;
         series.Status = SeriesStatus.Stopped;
+        await series.RecordChangeAsync("stopped", publish, now, cancellationToken);
+    }
+
+    /// <summary>Counts a change of the series and publishes it with the change being saved.</summary>
+    public static Task RecordChangeAsync(this TaskSeries series, string change, IPublishEndpoint publish, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         series.Version++;
         series.UpdatedAt = now;
-        await publish.Publish(TaskEventFactory.SeriesChanged(series, "stopped", now), cancellationToken);
+        return publish.Publish(TaskEventFactory.SeriesChanged(series, change, now), cancellationToken);
     }
 }
