@@ -51,13 +51,7 @@ public static class MessagingExtensions
             bus.AddTaskFlowOutbox<TaskFlowDbContext>(outbox =>
             {
                 // Events of one task leave in commit order; different tasks in parallel.
-                // A user's notifications reach their browsers in the order of their ids.
-                outbox.PartitionKey(message => message switch
-                {
-                    ITaskEvent e => e.TaskId.ToString(),
-                    NotificationAdded n => n.OwnerId.ToString(),
-                    _ => null,
-                });
+                outbox.PartitionKey(message => message is ITaskEvent e ? e.TaskId.ToString() : null);
                 if (role == MessagingRole.Api)
                 {
                     outbox.DisableInboxCleanupService();
