@@ -238,7 +238,7 @@ install_packages() { # install_packages PACKAGE... (only the missing ones)
     done
     ((${#missing[@]})) || return 0
     command -v apt-get >/dev/null 2>&1 ||
-        die "${missing[*]} missing and neither a Docker engine nor apt-get is available: install PostgreSQL $PG_VERSION and RabbitMQ 3.10 (or Docker) first"
+        die "${missing[*]} missing and apt-get is not available: install ${missing[*]} first (or Docker for PostgreSQL $PG_VERSION and RabbitMQ 3.10)"
     ensure_state_dirs
     if ((APT_UPDATED == 0)); then
         log "apt-get update"
@@ -543,8 +543,19 @@ export_app_env() {
     export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 }
 
+# The web page's packages come from npm (src/TaskFlow.Api/package-lock.json); the build copies them next to the page.
+ensure_node() {
+    command -v npm >/dev/null 2>&1 || install_packages nodejs npm
+}
+
+# Browser specs drive Debian's Chromium through Playwright; they never download a browser.
+ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] || install_packages chromium
+}
+
 build_solution() {
     [[ -f $SOLUTION ]] || die "$SOLUTION not found"
+    ensure_node
     log "Building TaskFlow.sln (Release)"
     dotnet build "$SOLUTION" -c Release -nologo
 }
@@ -874,6 +885,8 @@ cmd_test() {
     export TASKFLOW_TEST_POSTGRES="${TASKFLOW_TEST_POSTGRES:-Host=127.0.0.1;Port=$PG_PORT;Username=taskflow;Password=taskflow;Database=postgres}"
     export TASKFLOW_TEST_RABBITMQ="${TASKFLOW_TEST_RABBITMQ:-$AMQP_URL}"
     [[ -f $SOLUTION ]] || die "$SOLUTION not found"
+    ensure_node
+    ensure_chromium
 
     local results
     results="$STATE/test-results/$(date +%Y%m%d-%H%M%S)-$$"

@@ -5,6 +5,7 @@ using TaskFlow.Api.Infrastructure;
 using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Series;
 using TaskFlow.Api.Tasks;
+using TaskFlow.Api.WebPage;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
 using TaskFlow.Components.Messaging;
@@ -23,6 +24,7 @@ var app = builder.Build();
 
 // Pipeline: problem details first so every failure below speaks RFC 9457
 app.UseTaskFlowHttp();
+app.UseTaskFlowWebPage();
 
 // Endpoints
 app.MapTaskFlowHealth();
