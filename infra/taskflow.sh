@@ -597,8 +597,11 @@ host_running() { # host_running api TaskFlow.Api.dll
 }
 
 start_host() { # start_host api TaskFlow.Api http://127.0.0.1:5080
-    local key=$1 name=$2 url=$3 dll log
+    local key=$1 name=$2 url=$3 dll log port
     dll="$(host_dll "$name")"
+    # Checked again here, after the build: whatever took the port meanwhile would answer the readiness probe.
+    port="${url##*:}"
+    port_in_use "$port" && die "port $port is taken by $(describe_port_owner "$port") since the build began. Stop it and retry."
     log="$LOGS/$key.log"
     [[ -f $log ]] && mv -f "$log" "$log.1"
     log "Starting $name on $url (log: .taskflow/logs/$key.log)"
@@ -672,6 +675,7 @@ print_banner() {
     cat <<EOF
 
 ==> TaskFlow is running
+    Web page:                $API_URL/   (sign up there)
     API reference (Scalar):  $API_URL/scalar/v1
     OpenAPI document:        $API_URL/openapi/v1.json
     API health:              $API_URL/health/live   $API_URL/health/ready

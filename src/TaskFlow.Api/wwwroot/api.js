@@ -1,0 +1,88 @@
+// The REST API as the page uses it. Every failure becomes an ApiError carrying the ProblemDetails body, so forms
+// can put each field's message next to that field.
+
+const TOKEN_KEY = "taskflow.session";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `The server answered ${status}.`);
+    this.status = status;
+    this.problem = problem ?? {};
+  }
+
+  /** Field name → messages, as ASP.NET Core's ValidationProblem names them ("title", "reminders[0]"). */
+  get fieldErrors() {
+    return this.problem.errors ?? {};
+  }
+}
+
+export const session = {
+  // localStorage: every tab of this browser shares one sign-in, as people expect of a web app.
+  get() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(TOKEN_KEY) ?? "null");
+      return saved && Date.parse(saved.expiresAt) > Date.now() + 30_000 ? saved : null;
+    } catch {
+      return null;
+    }
+  },
+  set(token, email) {
+    localStorage.setItem(TOKEN_KEY, JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt, email }));
+  },
+  clear() {
+    localStorage.removeItem(TOKEN_KEY);
+  },
+  token() {
+    return this.get()?.accessToken ?? null;
+  },
+};
+
+let onUnauthorized = () => {};
+export function whenSignedOut(handler) {
+  onUnauthorized = handler;
+}
+
+export async function call(method, path, { body, ifMatch, query } = {}) {
+  const url = new URL(`/api/v1${path}`, location.origin);
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
+  }
+  const headers = { Accept: "application/json" };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (ifMatch !== undefined) headers["If-Match"] = `"${ifMatch}"`;
+
+  let response;
+  try {
+    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, { title: "The server cannot be reached. Check your connection and try again." });
+  }
+  if (response.status === 401 && token) onUnauthorized();
+  if (response.status === 204) return null;
+  const text = await response.text();
+  const payload = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, payload);
+  return payload;
+}
+
+export const api = {
+  register: (email, password, timeZone) => call("POST", "/accounts/register", { body: { email, password, timeZone } }),
+  login: (email, password) => call("POST", "/accounts/login", { body: { email, password } }),
+  profile: () => call("GET", "/accounts/me"),
+  setZone: (timeZone) => call("PUT", "/accounts/me", { body: { timeZone } }),
+
+  listTasks: (query) => call("GET", "/tasks", { query }),
+  getTask: (id) => call("GET", `/tasks/${id}`),
+  createTask: (task) => call("POST", "/tasks", { body: task }),
+  updateTask: (id, version, task) => call("PUT", `/tasks/${id}`, { body: task, ifMatch: version }),
+  complete: (id, version) => call("POST", `/tasks/${id}/complete`, { ifMatch: version }),
+  reopen: (id, version) => call("POST", `/tasks/${id}/reopen`, { ifMatch: version }),
+  deleteTask: (id, version) => call("DELETE", `/tasks/${id}`, { ifMatch: version }),
+  snooze: (taskId, reminderId, minutes) => call("POST", `/tasks/${taskId}/reminders/${reminderId}/snooze`, { body: { minutes } }),
+
+  inbox: (query) => call("GET", "/notifications", { query }),
+  markRead: (id) => call("POST", `/notifications/${id}/read`),
+  markAllRead: () => call("POST", "/notifications/read-all"),
+};
