@@ -35,6 +35,7 @@ app.MapTasks();
 app.MapSeries();
 app.MapAudit();
 app.MapInbox();
+app.MapNotificationPreferences();
 app.MapTaskFlowLiveNotifications();
 
 app.Run();

@@ -7,7 +7,8 @@ namespace TaskFlow.Contracts;
 /// <paramref name="Id"/> is what a browser that reconnects asks to catch up after.
 /// </summary>
 /// <param name="Id">Increases, per owner, in the order the notifications were stored.</param>
-/// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted or reminder.triggered.</param>
+/// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted, reminder.triggered or
+/// occurrence.created (the next occurrence of a repeating series).</param>
 /// <param name="TaskVersion">The task's version after the change; none for a reminder.</param>
 /// <param name="ReminderId">For reminder.triggered, the reminder to snooze.</param>
 [EntityName("taskflow.notifications.added")]

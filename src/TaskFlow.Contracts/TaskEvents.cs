@@ -18,8 +18,11 @@ public interface ITaskEvent
     DateTimeOffset OccurredAt { get; }
 }
 
+/// <param name="NextOccurrence">The recurrence consumer created the task as a later occurrence of its series; false when its
+/// owner created it, a series' first occurrence included.</param>
 [EntityName("taskflow.tasks.created")]
-public sealed record TaskCreated(Guid EventId, Guid TaskId, Guid OwnerId, int Version, DateTimeOffset OccurredAt, TaskSnapshot Task)
+public sealed record TaskCreated(
+    Guid EventId, Guid TaskId, Guid OwnerId, int Version, DateTimeOffset OccurredAt, TaskSnapshot Task, bool NextOccurrence = false)
     : ITaskEvent;
 
 /// <param name="Changed">The fields whose value changed, by their API names (title, due, reminders, recurrence, ...).</param>

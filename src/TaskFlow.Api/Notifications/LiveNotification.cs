@@ -5,7 +5,8 @@ namespace TaskFlow.Api.Notifications;
 
 /// <summary>A notification as a browser gets it, pushed live or read from the inbox.</summary>
 /// <param name="Id">Increases per user in the order notifications were stored; reconnecting, a client asks for those after the last it saw.</param>
-/// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted or reminder.triggered.</param>
+/// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted, reminder.triggered or
+/// occurrence.created (the next occurrence of a repeating series).</param>
 /// <param name="Version">The task's version after the change; a client holding this version or a later one has nothing to re-read.</param>
 /// <param name="ReminderId">For reminder.triggered, the reminder to snooze.</param>
 public sealed record LiveNotification(

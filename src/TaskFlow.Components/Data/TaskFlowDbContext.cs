@@ -24,6 +24,7 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
     public DbSet<ReminderPlan> ReminderPlans => Set<ReminderPlan>();
     public DbSet<TaskSeries> Series => Set<TaskSeries>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationPreferences> NotificationPreferences => Set<NotificationPreferences>();
 
     /// <summary>The full-text vector over title and description, kept by PostgreSQL.</summary>
     public const string SearchColumn = "Search";
@@ -45,6 +46,12 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
             notification.HasIndex(n => new { n.OwnerId, n.Id }, "ix_notifications_owner").HasDatabaseName("ix_notifications_owner");
             notification.HasIndex(n => new { n.OwnerId, n.Id }, "ix_notifications_owner_unread").HasDatabaseName("ix_notifications_owner_unread")
                 .HasFilter("read_at IS NULL");
+        });
+        modelBuilder.Entity<NotificationPreferences>(preferences =>
+        {
+            preferences.ToTable("notification_preferences");
+            preferences.HasKey(p => p.OwnerId);
+            preferences.HasOne<User>().WithOne().HasForeignKey<NotificationPreferences>(p => p.OwnerId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<ReminderPlan>(plan =>
         {

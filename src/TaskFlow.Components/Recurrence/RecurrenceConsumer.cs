@@ -103,7 +103,7 @@ public sealed class RecurrenceConsumer(TaskFlowDbContext db, TimeProvider clock,
         task.Due = due;
         series.CreatedCount++;
         db.Tasks.Add(task);
-        await context.Publish(TaskEventFactory.Created(task, now), context.CancellationToken);
+        await context.Publish(TaskEventFactory.OccurrenceCreated(task, now), context.CancellationToken);
         logger.LogInformation("Created occurrence {TaskId} of series {SeriesId}, due {Due}", task.Id, series.Id, due.At);
     }
 

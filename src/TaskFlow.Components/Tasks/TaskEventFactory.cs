@@ -22,6 +22,9 @@ public static class TaskEventFactory
     public static TaskCreated Created(TaskItem task, DateTimeOffset now) =>
         new(Guid.CreateVersion7(now), task.Id, task.OwnerId, task.Version, now, task.Snapshot());
 
+    /// <summary>A later occurrence of a series, created by the recurrence consumer rather than by its owner.</summary>
+    public static TaskCreated OccurrenceCreated(TaskItem task, DateTimeOffset now) => Created(task, now) with { NextOccurrence = true };
+
     public static TaskUpdated Updated(TaskItem task, TaskSnapshot before, DateTimeOffset now)
     {
         var after = task.Snapshot();

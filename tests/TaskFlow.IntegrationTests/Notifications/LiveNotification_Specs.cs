@@ -15,12 +15,7 @@ public sealed class LiveNotification_Specs : SignedInSpec
     [OneTimeSetUp]
     public static async Task WaitForTheLiveQueueAsync()
     {
-        // The API serves before its bus is up: events published before its queue exists would not reach it.
-        _ = IntegrationSetup.Api.Server;
-        var queue = await Eventually.MatchesAsync(
-            async () => (await IntegrationSetup.Broker.QueueNamesAsync()).FirstOrDefault(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)),
-            q => q is not null, TimeSpan.FromSeconds(30), "the API's live queue");
-        await Eventually.MatchesAsync(() => IntegrationSetup.Broker.ConsumerCountAsync(queue!), n => n > 0, TimeSpan.FromSeconds(30), "its consumer");
+        await NotificationListener.WaitUntilTheApiListensAsync();
 
         // One round trip first, so the timings below are of a warm path rather than of the first JIT compilation.
         using var warmUp = await IntegrationSetup.Api.NewUserAsync();

@@ -22,6 +22,19 @@ internal sealed class NotificationListener : IAsyncDisposable
 
     public IReadOnlyList<Received> All => received.ToList();
 
+    /// <summary>
+    /// The API serves before its bus is up: events published before its live queue exists would not reach it, so a
+    /// fixture that expects pushes waits for that queue and its consumer first.
+    /// </summary>
+    public static async Task WaitUntilTheApiListensAsync()
+    {
+        _ = IntegrationSetup.Api.Server;
+        var queue = await Eventually.MatchesAsync(
+            async () => (await IntegrationSetup.Broker.QueueNamesAsync()).FirstOrDefault(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)),
+            q => q is not null, TimeSpan.FromSeconds(30), "the API's live queue");
+        await Eventually.MatchesAsync(() => IntegrationSetup.Broker.ConsumerCountAsync(queue!), n => n > 0, TimeSpan.FromSeconds(30), "its consumer");
+    }
+
     public static Task<NotificationListener> ConnectAsync(HttpClient user) => ConnectAsync(user.DefaultRequestHeaders.Authorization!.Parameter!);
 
     /// <summary>A client of an API running as its own process, over a real WebSocket on loopback.</summary>
