@@ -85,4 +85,6 @@ export const api = {
   inbox: (query) => call("GET", "/notifications", { query }),
   markRead: (id) => call("POST", `/notifications/${id}/read`),
   markAllRead: () => call("POST", "/notifications/read-all"),
+  preferences: () => call("GET", "/notifications/preferences"),
+  savePreferences: (preferences) => call("PUT", "/notifications/preferences", { body: preferences }),
 };

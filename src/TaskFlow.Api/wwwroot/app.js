@@ -538,6 +538,44 @@ async function markAllRead() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Notification settings: which kinds show live, and quiet hours
+
+async function openSettings() {
+  const form = $("settings-form");
+  clearErrors(form);
+  try {
+    const preferences = await api.preferences();
+    $("live-kinds").replaceChildren(...Object.entries(kindText).map(([kind, text]) => {
+      const id = `live-${kind.replace(".", "-")}`;
+      return el("div", { class: "check" },
+        el("input", { type: "checkbox", id, value: kind, checked: preferences.live.includes(kind) }),
+        el("label", { for: id }, text === "Changed" ? "Changed elsewhere" : text));
+    }));
+    $("quiet-on").checked = preferences.quietHours !== null;
+    $("quiet-start").value = preferences.quietHours?.start ?? "22:00";
+    $("quiet-end").value = preferences.quietHours?.end ?? "07:00";
+    $("settings").showModal();
+  } catch (error) {
+    showError(error);
+  }
+}
+
+async function saveSettings(event) {
+  event.preventDefault();
+  const form = $("settings-form");
+  clearErrors(form);
+  const live = [...$("live-kinds").querySelectorAll("input:checked")].map((input) => input.value);
+  const quietHours = $("quiet-on").checked ? { start: $("quiet-start").value, end: $("quiet-end").value } : null;
+  try {
+    await api.savePreferences({ live, quietHours });
+    $("settings").close();
+    announce("Notification settings saved");
+  } catch (error) {
+    showFieldErrors(form, error);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Wiring
 
 function debounce(fn, ms) {
@@ -559,6 +597,9 @@ function wire() {
   $("task-recurrence-mode").addEventListener("change", (e) => (e.currentTarget.dataset.touched = "yes"));
   $("more").addEventListener("click", () => loadTasks({ append: true }));
   $("bell").addEventListener("click", toggleInbox);
+  $("open-settings").addEventListener("click", openSettings);
+  $("settings-form").addEventListener("submit", saveSettings);
+  $("cancel-settings").addEventListener("click", () => $("settings").close());
   $("read-all").addEventListener("click", markAllRead);
   $("inbox").addEventListener("keydown", (e) => {
     if (e.key === "Escape") {
