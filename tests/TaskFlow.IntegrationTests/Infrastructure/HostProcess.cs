@@ -39,8 +39,11 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet", [Assembly(project), "--urls", BaseAddress.ToString().TrimEnd('/')])
+        var assembly = Assembly(project);
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", BaseAddress.ToString().TrimEnd('/')])
         {
+            // The content root is the working directory: the host's own appsettings and wwwroot, as in production.
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -50,18 +53,26 @@ public sealed class HostProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
+        await WaitForHealthAsync("/health/live", "answer");
+    }
+
+    /// <summary>Until /health/ready says the database and the bus are reachable: live alone does not wait for the bus.</summary>
+    public Task WaitReadyAsync() => WaitForHealthAsync("/health/ready", "be ready");
+
+    private async Task WaitForHealthAsync(string path, string what)
+    {
         using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.MatchesAsync(async () =>
         {
             try
             {
-                return (await probe.GetAsync("/health/live")).StatusCode;
+                return (await probe.GetAsync(path)).StatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 return HttpStatusCode.ServiceUnavailable;
             }
-        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), $"the {project} process to answer");
+        }, status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(60), $"the {project} process to {what}");
     }
 
     /// <summary>SIGKILL, as a crash or an OOM kill would: no graceful shutdown, work in hand cut off.</summary>
