@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Playwright;
 
 namespace TaskFlow.IntegrationTests.Browser;
 
@@ -16,6 +17,9 @@ public sealed class BrowserSetup
     [OneTimeSetUp]
     public async Task StartAsync()
     {
+        // Playwright's 5 s suits a quiet machine; CI shares two cores with PostgreSQL, RabbitMQ and both hosts. Specs
+        // that promise a time measure it themselves.
+        Assertions.SetDefaultExpectTimeout(15_000);
         app = await WebApp.StartAsync(IntegrationSetup.Database.ConnectionString, IntegrationSetup.Broker.ConnectionString);
         await TestContext.Progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"Browser specs: API, worker and Chromium ready in {app.StartupTime.TotalSeconds:F1} s (page at {app.BaseAddress})"));

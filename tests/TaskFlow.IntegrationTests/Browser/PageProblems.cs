@@ -13,6 +13,7 @@ public sealed class PageProblems
     private readonly List<string> consoleErrors = [];
     private readonly List<string> pageErrors = [];
     private readonly List<string> dialogs = [];
+    private readonly List<string> expected = [];
 
     public IReadOnlyList<string> ConsoleErrors => Snapshot(consoleErrors);
     public IReadOnlyList<string> PageErrors => Snapshot(pageErrors);
@@ -45,7 +46,7 @@ public sealed class PageProblems
         }
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && !IsTheBrowsersOwnIconRequest(message) && !IsAnApiRefusal(message))
+            if (message.Type == "error" && !IsTheBrowsersOwnIconRequest(message) && !IsAnApiRefusal(message) && !IsExpected(message.Text))
                 Add(consoleErrors, $"{message.Text} ({message.Location})");
         };
         page.PageError += (_, error) => Add(pageErrors, error);
@@ -62,6 +63,13 @@ public sealed class PageProblems
                 // The page closed under the dialog; it is recorded all the same.
             }
         };
+    }
+
+    /// <summary>Console errors containing <paramref name="text"/> are part of what the test does (a server it stopped).</summary>
+    public void ExpectConsoleErrors(string text)
+    {
+        lock (gate)
+            expected.Add(text);
     }
 
     /// <summary>Fails the test with everything the pages reported so far.</summary>
@@ -93,6 +101,12 @@ public sealed class PageProblems
     private static bool IsAnApiRefusal(IConsoleMessage message) =>
         message.Text.StartsWith("Failed to load resource: the server responded with a status of 4", StringComparison.Ordinal)
         && message.Location.Contains("/api/v1/", StringComparison.Ordinal);
+
+    private bool IsExpected(string text)
+    {
+        lock (gate)
+            return expected.Exists(e => text.Contains(e, StringComparison.Ordinal));
+    }
 
     private void Add(List<string> list, string entry)
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
+using Npgsql;
 using TaskFlow.IntegrationTests.Infrastructure;
 
 namespace TaskFlow.IntegrationTests.Browser;
@@ -255,5 +256,52 @@ internal static class TaskPage
         var api = new HttpClient { BaseAddress = new Uri(page.Url) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return api;
+    }
+}
+
+/// <summary>The API goes away under an open page and comes back: the page says so, and catches up by itself.</summary>
+public sealed class When_the_connection_drops_and_returns : BrowserSpec
+{
+    [Test]
+    public async Task The_page_shows_it_reconnects_and_a_reminder_that_fired_meanwhile_appears_once()
+    {
+        var page = await NewPageAsync(await NewContextAsync(new() { TimezoneId = "UTC" }));
+        await TaskPage.SignUpAsync(page);
+        var now = DateTimeOffset.UtcNow;
+        var due = now.AddSeconds(20).AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        await TaskPage.CreateAsync(page, "Move the car", due: due.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), reminders: "PT5S");
+        var id = (await TaskPage.ListAsync(page)).Single().GetProperty("id").GetString()!;
+        await Eventually.MatchesAsync(
+            async () => (await TaskPage.GetAsync(page, id)).GetProperty("reminderSchedule")[0].GetProperty("state").GetString(),
+            state => state == "scheduled", what: "the reminder to be planned");
+
+        Problems.ExpectConsoleErrors("net::ERR_CONNECTION_REFUSED");
+        await App.KillApiAsync();
+        try
+        {
+            await Assertions.Expect(TaskPage.Connection(page)).ToHaveTextAsync("Reconnecting…");
+            await ScreenshotAsync(page, "reconnecting");
+            // The worker fires the reminder while no API is there to push it: it waits in the inbox.
+            await using var db = new NpgsqlConnection(IntegrationSetup.Database.ConnectionString);
+            await db.OpenAsync();
+            await using var stored = new NpgsqlCommand(
+                "SELECT count(*) FROM notifications WHERE task_id = $1 AND kind = 'reminder.triggered'", db)
+            {
+                Parameters = { new() { Value = Guid.Parse(id) } },
+            };
+            await Eventually.MatchesAsync(
+                async () => (long)(await stored.ExecuteScalarAsync())!,
+                count => count == 1, within: TimeSpan.FromSeconds(40), what: "the fired reminder in the inbox");
+        }
+        finally
+        {
+            await App.StartApiAsync();
+        }
+
+        await Assertions.Expect(TaskPage.Connection(page)).ToHaveTextAsync("Live", new() { Timeout = 30_000 });
+        var toast = page.GetByRole(AriaRole.Alertdialog, new() { Name = "Reminder" });
+        await Assertions.Expect(toast).ToContainTextAsync("Move the car");
+        await ScreenshotAsync(page, "caught-up");
+        Assert.That(await toast.CountAsync(), Is.EqualTo(1), "caught up once, not once per reconnect attempt");
     }
 }

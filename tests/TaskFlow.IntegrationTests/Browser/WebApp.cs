@@ -85,6 +85,12 @@ public sealed class WebApp : IAsyncDisposable
         });
     }
 
+    /// <summary>SIGKILLs the API, as a crash would; the page's connection drops with it.</summary>
+    public Task KillApiAsync() => api.KillAsync();
+
+    /// <summary>Starts the API again on the same address, ready for the page to reconnect to.</summary>
+    public Task StartApiAsync() => StartReadyAsync(api);
+
     /// <summary>
     /// A new browser context (its own cookies and storage: one user) whose relative URLs go to the API. Two pages of one
     /// user share a context; two users take two.
