@@ -1,7 +1,7 @@
 // The REST API as the page uses it. Every failure becomes an ApiError carrying the ProblemDetails body, so forms
 // can put each field's message next to that field.
 
-const TOKEN_KEY = "taskflow.session";
+export const SESSION_KEY = "taskflow.session";
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -20,17 +20,17 @@ export const session = {
   // localStorage: every tab of this browser shares one sign-in, as people expect of a web app.
   get() {
     try {
-      const saved = JSON.parse(localStorage.getItem(TOKEN_KEY) ?? "null");
+      const saved = JSON.parse(localStorage.getItem(SESSION_KEY) ?? "null");
       return saved && Date.parse(saved.expiresAt) > Date.now() + 30_000 ? saved : null;
     } catch {
       return null;
     }
   },
   set(token, email) {
-    localStorage.setItem(TOKEN_KEY, JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt, email }));
+    localStorage.setItem(SESSION_KEY, JSON.stringify({ accessToken: token.accessToken, expiresAt: token.expiresAt, email }));
   },
   clear() {
-    localStorage.removeItem(TOKEN_KEY);
+    localStorage.removeItem(SESSION_KEY);
   },
   token() {
     return this.get()?.accessToken ?? null;

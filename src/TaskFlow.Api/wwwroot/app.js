@@ -1,7 +1,7 @@
 // The TaskFlow page. Every text a user typed reaches the DOM through text nodes (el() below, textContent),
 // never as markup, so a title such as <img onerror=...> is shown, not run.
 
-import { api, ApiError, session, whenSignedOut } from "./api.js";
+import { api, ApiError, session, SESSION_KEY, whenSignedOut } from "./api.js";
 import { LiveFeed } from "./live.js";
 
 const $ = (id) => document.getElementById(id);
@@ -620,6 +620,12 @@ function wire() {
   $("filters").addEventListener("input", refilter);
   $("filters").addEventListener("submit", (e) => e.preventDefault());
   whenSignedOut(() => leave());
+  // Every tab shares one sign-in: signing in or out in one does the same in the others.
+  window.addEventListener("storage", (e) => {
+    if (e.key !== null && e.key !== SESSION_KEY) return;
+    if (session.get() && !state.profile) enter();
+    else if (!session.get() && state.profile) leave();
+  });
 }
 
 wire();
