@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
+using TaskFlow.Benchmarks;
 
 // Measures the event path of a running TaskFlow (infra/taskflow.sh up --detach) on loopback:
 //   latency    - commit (the event's occurredAt, stamped just before the API's SaveChanges) to the audit
@@ -14,7 +15,11 @@ using Npgsql;
 //                records as reminder_state.fired_at, minus its fire time);
 //   recurrence - with --recurrence N: N tasks repeating from completion, each completed once the previous one's next
 //                occurrence exists; how long from each completion (tasks.completed_at) to its next occurrence's commit
-//                (the new task's created_at).
+//                (the new task's created_at);
+//   connections - with --connections N: the API process's resident memory (VmRSS, after a full collection) at rest
+//                and with N notification connections open (--connection-users accounts holding them), then, while they
+//                are open, creates at --live-rate a second for --live-seconds and how long from each request's start
+//                to the notification arriving at the owner's clients (LiveConnections.cs).
 // Every request goes to 127.0.0.1 and the run stops by itself.
 var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
 var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
@@ -25,9 +30,18 @@ var clients = Arg("--clients", 16);
 var reminderCount = Arg("--reminders", 0);
 var reminderLead = Arg("--reminder-lead", 0);
 var recurrenceCount = Arg("--recurrence", 0);
+var connectionCount = Arg("--connections", 0);
+// Register and login take 2 of the address's 10 calls a minute: 8 accounts and this run's own fit in two windows, so
+// a run waits at most once. How many connections an account holds changes the fan-out per event, not the memory.
+var connectionUsers = Math.Min(Arg("--connection-users", 8), Math.Max(connectionCount, 1));
+var liveRate = Arg("--live-rate", 20);
+var liveSeconds = Arg("--live-seconds", 10);
 
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 var owner = await SignInAsync(http);
+// First, so that at rest means at rest: not a heap the burst just grew, nor a worker still working off its events.
+if (connectionCount > 0)
+    await LiveConnections.RunAsync(api, connectionCount, connectionUsers, liveRate, liveSeconds);
 await CreateAsync(http, 50, 1, "warm-up");
 await WaitForAuditAsync(owner, 50);
 
@@ -153,12 +167,9 @@ int Arg(string name, int fallback)
 
 async Task<Guid> SignInAsync(HttpClient client)
 {
-    var email = $"bench-{Guid.NewGuid():N}@example.com";
-    (await client.PostAsJsonAsync("api/v1/accounts/register", new { email, password = "benchmark password" })).EnsureSuccessStatusCode();
-    var login = await client.PostAsJsonAsync("api/v1/accounts/login", new { email, password = "benchmark password" });
-    var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+    var (id, token) = await Accounts.NewAsync(client);
     client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-    return (await client.GetFromJsonAsync<JsonElement>("api/v1/accounts/me")).GetProperty("id").GetGuid();
+    return id;
 }
 
 async Task CreateAsync(HttpClient client, int count, int parallel, string label)
