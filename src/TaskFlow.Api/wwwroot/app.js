@@ -431,6 +431,13 @@ async function loadInboxHead() {
   }
 }
 
+// Another tab may have read some meanwhile (its own changes, for one): the inbox's count is the truth.
+let unreadTimer = 0;
+function refreshUnreadSoon() {
+  clearTimeout(unreadTimer);
+  unreadTimer = setTimeout(() => api.inbox({ limit: 1 }).then((page) => setUnread(page.unreadCount)).catch(() => {}), 500);
+}
+
 async function startLive(newest) {
   await state.feed?.stop();
   state.feed = new LiveFeed(onNotification, setConnection);
@@ -450,7 +457,10 @@ function onNotification(n, live) {
     const shown = state.tasks.find((t) => t.id === n.taskId);
     if (!(shown && n.version !== null && shown.version >= n.version)) reloadSoon();
   }
-  if (!n.read) setUnread(state.unread + 1);
+  if (!n.read) {
+    setUnread(state.unread + 1);
+    refreshUnreadSoon();
+  }
   if (!$("inbox").hidden) prependInbox(n);
   if (live && n.kind !== "reminder.triggered") announce(`${kindText[n.kind] ?? "Changed"}: ${n.title}`);
 }
