@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using TaskFlow.Components.Data;
 using NodaTime;
+using TaskFlow.Components.Data;
 using TaskFlow.Components.Messaging;
 using TaskFlow.Components.Scheduling;
 using TaskFlow.Contracts;
