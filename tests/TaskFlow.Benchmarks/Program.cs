@@ -19,7 +19,10 @@ using TaskFlow.Benchmarks;
 //   connections - with --connections N: the API process's resident memory (VmRSS, after a full collection) at rest
 //                and with N notification connections open (--connection-users accounts holding them), then, while they
 //                are open, creates at --live-rate a second for --live-seconds and how long from each request's start
-//                to the notification arriving at the owner's clients (LiveConnections.cs).
+//                to the notification arriving at the owner's clients (LiveConnections.cs);
+//   browser    - with --browser N, on its own: two pages of one user in Debian's Chromium, one completing and reopening a
+//                task N times with its checkbox; how long from each request's start to the notification frame in the
+//                other page and to the change in its DOM (BrowserLatency.cs).
 // Every request goes to 127.0.0.1 and the run stops by itself.
 var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
 var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
@@ -36,6 +39,13 @@ var connectionCount = Arg("--connections", 0);
 var connectionUsers = Math.Min(Arg("--connection-users", 8), Math.Max(connectionCount, 1));
 var liveRate = Arg("--live-rate", 20);
 var liveSeconds = Arg("--live-seconds", 10);
+var browserCount = Arg("--browser", 0);
+if (browserCount > 0)
+{
+    // On its own: the burst before it would leave the worker busy under the pages being timed.
+    await BrowserLatency.RunAsync(api, database, browserCount);
+    return;
+}
 
 using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
 var owner = await SignInAsync(http);
