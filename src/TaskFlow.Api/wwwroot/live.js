@@ -10,6 +10,8 @@ export class LiveFeed {
   #connection = null;
   #lastId = 0;
   #seen = new Set();
+  // Ids at or below the floor were all seen; only the ids above it need remembering.
+  #floor = 0;
   #stopped = false;
   #restartTimer = 0;
 
@@ -92,8 +94,6 @@ export class LiveFeed {
     this.onNotification(n, live);
   }
 
-  // Ids at or below the floor were all seen; only the ids above it need remembering.
-  #floor = 0;
   #trimSeen() {
     if (this.#seen.size < 2_000) return;
     const ids = [...this.#seen].sort((a, b) => a - b);
