@@ -105,10 +105,9 @@ public sealed class When_a_reminder_falls_due_with_the_page_open : BrowserSpec
         await TaskPage.SignUpAsync(page);
 
         // The reminder fires 10 s before a due time 25 s ahead: far enough for the saga to plan it, near enough to wait.
-        var now = DateTimeOffset.UtcNow;
-        var due = now.AddSeconds(25).AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+        var due = TaskPage.WholeSecondsFromNow(25);
         var firesAt = due.AddSeconds(-10);
-        await TaskPage.CreateAsync(page, "Take the bread out", due: due.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), reminders: "PT10S");
+        await TaskPage.CreateAsync(page, "Take the bread out", due: TaskPage.UtcWallClock(due), reminders: "PT10S");
 
         // The page itself notes when the toast enters it: a test polling for it would add its own delay.
         await page.EvaluateAsync("""
@@ -203,6 +202,17 @@ internal static class TaskPage
 
     public static ILocator Connection(IPage page) => page.Locator("#connection");
 
+    /// <summary>An instant on a whole second (the due field takes seconds, not fractions), that many seconds ahead.</summary>
+    public static DateTimeOffset WholeSecondsFromNow(int seconds)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return now.AddSeconds(seconds).AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
+    }
+
+    /// <summary>What a person in a UTC browser types into the due field for <paramref name="instant"/>.</summary>
+    public static string UtcWallClock(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+
     public static async Task<(string Email, string Password)> SignUpAsync(IPage page)
     {
         var email = $"browser-{Guid.NewGuid():N}@example.com";
@@ -268,9 +278,8 @@ public sealed class When_the_connection_drops_and_returns : BrowserSpec
     {
         var page = await NewPageAsync(await NewContextAsync(new() { TimezoneId = "UTC" }));
         await TaskPage.SignUpAsync(page);
-        var now = DateTimeOffset.UtcNow;
-        var due = now.AddSeconds(20).AddTicks(-(now.Ticks % TimeSpan.TicksPerSecond));
-        await TaskPage.CreateAsync(page, "Move the car", due: due.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture), reminders: "PT5S");
+        var due = TaskPage.WholeSecondsFromNow(20);
+        await TaskPage.CreateAsync(page, "Move the car", due: TaskPage.UtcWallClock(due), reminders: "PT5S");
         var id = (await TaskPage.ListAsync(page)).Single().GetProperty("id").GetString()!;
         await Eventually.MatchesAsync(
             async () => (await TaskPage.GetAsync(page, id)).GetProperty("reminderSchedule")[0].GetProperty("state").GetString(),
