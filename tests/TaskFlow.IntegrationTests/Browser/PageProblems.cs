@@ -46,7 +46,7 @@ public sealed class PageProblems
         }
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && !IsTheBrowsersOwnIconRequest(message) && !IsAnApiRefusal(message) && !IsExpected(message.Text))
+            if (message.Type == "error" && !IsExpected(message.Text))
                 Add(consoleErrors, $"{message.Text} ({message.Location})");
         };
         page.PageError += (_, error) => Add(pageErrors, error);
@@ -90,17 +90,6 @@ public sealed class PageProblems
             return lines.Count == 0 ? "no problems on the page" : "The page reported problems:\n  " + string.Join("\n  ", lines);
         }
     }
-
-    // Chromium asks for /favicon.ico by itself when a page names no icon: a missing icon is not the page failing.
-    private static bool IsTheBrowsersOwnIconRequest(IConsoleMessage message) =>
-        message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
-        && message.Location.Contains("/favicon.ico:", StringComparison.Ordinal);
-
-    // Chromium logs every 4xx a fetch receives; the page turns the API's refusals into messages by its fields, which
-    // the specs look for. A page file that fails to load is still a problem.
-    private static bool IsAnApiRefusal(IConsoleMessage message) =>
-        message.Text.StartsWith("Failed to load resource: the server responded with a status of 4", StringComparison.Ordinal)
-        && message.Location.Contains("/api/v1/", StringComparison.Ordinal);
 
     private bool IsExpected(string text)
     {
