@@ -5,6 +5,7 @@
 #   infra/taskflow.sh down            stop what `up` (or `provision`/`test`) started
 #   infra/taskflow.sh test [ARGS...]  provision, then `dotnet test` (ARGS go to dotnet test); last line "N passed, N failed"
 #   infra/taskflow.sh migrate         provision, build, apply the SQL migrations
+#   infra/taskflow.sh bench [ARGS...] provision, build, run the benchmark on a TaskFlow of its own (ARGS: README, "Measuring")
 #   infra/taskflow.sh provision       only make PostgreSQL and RabbitMQ answer on 127.0.0.1
 #
 # PostgreSQL and RabbitMQ come from Docker when a Docker engine answers, otherwise from Debian's
@@ -917,8 +918,20 @@ cmd_test() {
     return "$rc"
 }
 
+# The benchmark starts its own API and worker, on a fresh database and virtual host of these servers, from this build.
+cmd_bench() {
+    provision
+    export TASKFLOW_TEST_POSTGRES="${TASKFLOW_TEST_POSTGRES:-Host=127.0.0.1;Port=$PG_PORT;Username=taskflow;Password=taskflow;Database=postgres}"
+    export TASKFLOW_TEST_RABBITMQ="${TASKFLOW_TEST_RABBITMQ:-$AMQP_URL}"
+    build_solution
+    local bench
+    bench="$ROOT/tests/TaskFlow.Benchmarks/bin/Release/net10.0/TaskFlow.Benchmarks.dll"
+    [[ -f $bench ]] || die "build output $bench not found"
+    dotnet "$bench" "$@"
+}
+
 usage() {
-    sed -n '2,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -930,6 +943,7 @@ main() {
         test) cmd_test "$@" ;;
         migrate) cmd_migrate ;;
         provision) cmd_provision ;;
+        bench) cmd_bench "$@" ;;
         -h | --help | help) usage ;;
         *)
             usage >&2

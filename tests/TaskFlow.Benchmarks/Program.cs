@@ -1,225 +1,79 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Npgsql;
+using System.Runtime.InteropServices;
+using Spectre.Console;
 using TaskFlow.Benchmarks;
 
-// Measures the event path of a running TaskFlow (infra/taskflow.sh up --detach) on loopback:
-//   latency    - commit (the event's occurredAt, stamped just before the API's SaveChanges) to the audit
-//                consumer's insert (audit_log.recorded_at, the consumer transaction's start): p50/p99/max;
-//   throughput - a burst of creates from many clients, and how fast their events reach the audit log;
-//   reminders  - with --reminders N: N tasks whose reminders all fall due in the same second; how fast they are
-//                scheduled (task created -> its ReminderTriggered stored in the scheduler's table under the saga's
-//                token), and how late each was published (the scheduler's MT-Quartz-Sent stamp, which the saga
-//                records as reminder_state.fired_at, minus its fire time);
-//   recurrence - with --recurrence N: N tasks repeating from completion, each completed once the previous one's next
-//                occurrence exists; how long from each completion (tasks.completed_at) to its next occurrence's commit
-//                (the new task's created_at);
-//   connections - with --connections N: the API process's resident memory (VmRSS, after a full collection) at rest
-//                and with N notification connections open (--connection-users accounts holding them), then, while they
-//                are open, creates at --live-rate a second for --live-seconds and how long from each request's start
-//                to the notification arriving at the owner's clients (LiveConnections.cs);
-//   browser    - with --browser N, on its own: two pages of one user in Debian's Chromium, one completing and reopening a
-//                task N times with its checkbox; how long from each request's start to the notification frame in the
-//                other page and to the change in its DOM (BrowserLatency.cs).
-// Every request goes to 127.0.0.1 and the run stops by itself.
-var api = new Uri(Environment.GetEnvironmentVariable("TASKFLOW_API") ?? "http://127.0.0.1:5080/");
-var database = Environment.GetEnvironmentVariable("TASKFLOW_DB")
-    ?? "Host=127.0.0.1;Port=5432;Database=taskflow;Username=taskflow;Password=taskflow";
-var latencyCount = Arg("--latency", 1_000);
-var burstCount = Arg("--burst", 5_000);
-var clients = Arg("--clients", 16);
-var reminderCount = Arg("--reminders", 0);
-var reminderLead = Arg("--reminder-lead", 0);
-var recurrenceCount = Arg("--recurrence", 0);
-var connectionCount = Arg("--connections", 0);
-// Register and login take 2 of the address's 10 calls a minute: 8 accounts and this run's own fit in two windows, so
-// a run waits at most once. How many connections an account holds changes the fan-out per event, not the memory.
-var connectionUsers = Math.Min(Arg("--connection-users", 8), Math.Max(connectionCount, 1));
-var liveRate = Arg("--live-rate", 20);
-var liveSeconds = Arg("--live-seconds", 10);
-var browserCount = Arg("--browser", 0);
-if (browserCount > 0)
-{
-    // On its own: the burst before it would leave the worker busy under the pages being timed.
-    await BrowserLatency.RunAsync(api, database, browserCount);
-    return;
-}
-
-using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-var owner = await SignInAsync(http);
-// First, so that at rest means at rest: not a heap the burst just grew, nor a worker still working off its events.
-if (connectionCount > 0)
-    await LiveConnections.RunAsync(api, connectionCount, connectionUsers, liveRate, liveSeconds);
-await CreateAsync(http, 50, 1, "warm-up");
-await WaitForAuditAsync(owner, 50);
-
-var latencyStart = DateTimeOffset.UtcNow;
-await CreateAsync(http, latencyCount, 1, "latency");
-await WaitForAuditAsync(owner, 50 + latencyCount);
-var latency = await LatencyAsync(owner, latencyStart);
-Console.WriteLine($"commit->audit latency, {latencyCount} sequential creates: p50 {latency.P50:F1} ms, p99 {latency.P99:F1} ms, max {latency.Max:F1} ms");
-
-var burstStart = DateTimeOffset.UtcNow;
+// Starts a TaskFlow of its own on 127.0.0.1 (fresh database and RabbitMQ virtual host, the API and the worker from
+// the Release build), measures it next to this machine's own limits, writes results.json and results.md, and
+// removes what it made. Every scenario bounds its count and its time. See the README, "Measuring".
+var options = Options.Parse(args);
+var startedAt = DateTimeOffset.UtcNow;
+var folder = options.Output ?? Path.Combine(TaskFlowSystem.Root, ".taskflow", "bench", startedAt.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
 var clock = Stopwatch.StartNew();
-await CreateAsync(http, burstCount, clients, "burst");
-var createSeconds = clock.Elapsed.TotalSeconds;
-await WaitForAuditAsync(owner, 50 + latencyCount + burstCount);
-var allSeconds = clock.Elapsed.TotalSeconds;
-var burst = await LatencyAsync(owner, burstStart);
-Console.WriteLine($"burst of {burstCount} creates from {clients} clients: API {burstCount / createSeconds:F0} creates/s; " +
-                  $"all events audited after {allSeconds:F2} s ({burstCount / allSeconds:F0} events/s end to end); " +
-                  $"latency under load p50 {burst.P50:F1} ms, p99 {burst.P99:F1} ms, max {burst.Max:F1} ms");
 
-if (recurrenceCount > 0)
-    await RecurrenceAsync(recurrenceCount);
-if (reminderCount > 0)
-    await RemindersAsync(reminderCount, reminderLead > 0 ? reminderLead : Math.Max(60, reminderCount / 20));
-return;
-
-async Task RecurrenceAsync(int count)
+AnsiConsole.MarkupLine($"[bold]TaskFlow benchmark[/]: results and logs in [blue]{Markup.Escape(Path.GetRelativePath(Environment.CurrentDirectory, folder))}[/]");
+var system = await AnsiConsole.Status().StartAsync("Starting TaskFlow", status =>
+    TaskFlowSystem.StartAsync(Path.Combine(folder, "logs"), step => status.Status($"Starting TaskFlow: {step}")));
+// Ctrl-C or a kill: the processes, database and virtual host it made go with it.
+using var interrupted = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => system.DisposeAsync().AsTask().GetAwaiter().GetResult());
+using var terminated = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => system.DisposeAsync().AsTask().GetAwaiter().GetResult());
+await using (system)
 {
-    var ids = new List<string>();
-    for (var i = 0; i < count; i++)
-    {
-        var task = new { title = $"repeat {i}", due = new { dateTime = "2031-05-06T09:00", timeZone = "UTC" }, recurrence = "daily", recurrenceMode = "completion" };
-        var created = await http.PostAsJsonAsync("api/v1/tasks", task);
-        created.EnsureSuccessStatusCode();
-        ids.Add((await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
-    }
-    // One at a time, each after the previous one's next occurrence exists: the latency a user sees, not a backlog.
-    for (var i = 0; i < ids.Count; i++)
-    {
-        (await http.PostAsync($"api/v1/tasks/{ids[i]}/complete", null)).EnsureSuccessStatusCode();
-        await WaitForAsync("SELECT count(*) FROM tasks WHERE owner_id = @owner AND series_id IS NOT NULL", count + i + 1, TimeSpan.FromSeconds(30));
-    }
+    var report = new Report(await Machine.DescribeAsync(system, startedAt));
+    using var http = User.Client(system.Api);
+    AnsiConsole.MarkupLine($"TaskFlow up: API {system.Api} (pid {system.ApiPid}), worker {system.Worker} (pid {system.WorkerPid})");
 
-    await using var connection = new NpgsqlConnection(database);
-    await connection.OpenAsync();
-    await using var query = new NpgsqlCommand("""
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
-        FROM (SELECT extract(epoch FROM n.created_at - p.completed_at) * 1000 AS ms
-              FROM tasks p JOIN tasks n ON n.series_id = p.series_id AND n.id <> p.id
-              WHERE p.owner_id = @owner AND p.completed_at IS NOT NULL) AS l
-        """, connection);
-    query.Parameters.AddWithValue("owner", owner);
-    await using var reader = await query.ExecuteReaderAsync();
-    await reader.ReadAsync();
-    Console.WriteLine($"completion->next occurrence, {count} sequential completions: p50 {reader.GetDouble(0):F1} ms, " +
-                      $"p99 {reader.GetDouble(1):F1} ms, max {Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture):F1} ms");
-}
-
-// Every reminder fires at the same whole second, far enough ahead for all of them to be scheduled first.
-async Task RemindersAsync(int count, int leadSeconds)
-{
-    var now = DateTimeOffset.UtcNow;
-    var fireAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(leadSeconds);
-    var due = fireAt.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-    var clock = Stopwatch.StartNew();
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-    {
-        while (Interlocked.Increment(ref next) < count)
+    (string Name, Func<Bench, Task> Run)[] scenarios =
+    [
+        ("baseline", Baselines.RunAsync),
+        ("memory", Memory.RunAsync),
+        ("creation", Creation.RunAsync),
+        ("delivery", Delivery.RunAsync),
+        ("recurrence", Recurrence.RunAsync),
+        ("reminders", Reminders.RunAsync),
+    ];
+    // Redirected to a file, a progress display would be reprinted whole at every refresh: there the rows, printed as
+    // each is measured, are the progress.
+    await AnsiConsole.Progress()
+        .AutoClear(false)
+        .AutoRefresh(AnsiConsole.Profile.Capabilities.Interactive)
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+        .StartAsync(async progress =>
         {
-            var task = new { title = $"reminder {next}", due = new { dateTime = due, timeZone = "UTC" }, reminders = new[] { "PT1M" } };
-            (await http.PostAsJsonAsync("api/v1/tasks", task)).EnsureSuccessStatusCode();
-        }
-    }));
-    var created = clock.Elapsed.TotalSeconds;
-    await WaitForAsync("""
-        SELECT count(*) FROM reminder_state r
-        WHERE r.owner_id = @owner
-          AND (r.current_state = 'Fired' OR EXISTS (SELECT 1 FROM scheduled_message m WHERE m.token_id = r.due_token_id))
-        """, count, TimeSpan.FromSeconds(leadSeconds + 120));
-    var scheduled = clock.Elapsed.TotalSeconds;
-    if (DateTimeOffset.UtcNow >= fireAt)
-        Console.WriteLine($"warning: not all were scheduled by their time; a longer --reminder-lead than {leadSeconds} s measures firing alone");
-    Console.WriteLine($"{count} reminders due at {fireAt:HH:mm:ss}: created through the API in {created:F1} s ({count / created:F0}/s); " +
-                      $"all scheduled after {scheduled:F1} s ({count / scheduled:F0}/s), {(fireAt - DateTimeOffset.UtcNow).TotalSeconds:F1} s before their time");
-    await WaitForAsync("SELECT count(*) FROM reminder_state WHERE owner_id = @owner AND current_state = 'Fired'", count, TimeSpan.FromSeconds(leadSeconds + 600));
-    Console.WriteLine($"the reminder saga had recorded every one as fired {(DateTimeOffset.UtcNow - fireAt).TotalSeconds:F1} s after their time");
-    await using var connection = new NpgsqlConnection(database);
-    await connection.OpenAsync();
-    await using var query = new NpgsqlCommand("""
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms),
-               count(*) FILTER (WHERE ms <= 1000)
-        FROM (SELECT extract(epoch FROM fired_at - fire_at) * 1000 AS ms FROM reminder_state WHERE owner_id = @owner) AS l
-        """, connection);
-    query.Parameters.AddWithValue("owner", owner);
-    await using var reader = await query.ExecuteReaderAsync();
-    await reader.ReadAsync();
-    Console.WriteLine($"ReminderTriggered published late by p50 {reader.GetDouble(0):F0} ms, p99 {reader.GetDouble(1):F0} ms, " +
-                      $"max {Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture):F0} ms; {reader.GetInt64(3)} of {count} within 1 s");
-}
+            var bench = new Bench(options, system, report, http, progress);
+            foreach (var (name, run) in scenarios.Where(s => options.Runs(s.Name)))
+            {
+                try
+                {
+                    await run(bench);
+                }
+                catch (Exception e)
+                {
+                    // One scenario's failure is a result too; the others still run and the file is still written.
+                    report.Add(new Row(name, "failed", Markup.Escape(e.GetType().Name + ": " + e.Message), Met: false));
+                }
+            }
+            if (options.Runs("memory"))
+                await Memory.AfterRunAsync(bench);
+        });
 
-async Task WaitForAsync(string countSql, int expected, TimeSpan within)
-{
-    var deadline = DateTime.UtcNow + within;
-    await using var connection = new NpgsqlConnection(database);
-    await connection.OpenAsync();
-    while (DateTime.UtcNow < deadline)
+    if (options.Browser > 0)
+        await BrowserLatency.RunAsync(system.Api, system.Database, options.Browser);
+
+    report.Duration = clock.Elapsed;
+    var (json, markdown) = await report.WriteAsync(folder);
+    if (AnsiConsole.Profile.Capabilities.Interactive)
     {
-        await using var command = new NpgsqlCommand(countSql, connection);
-        command.Parameters.AddWithValue("owner", owner);
-        if ((long)(await command.ExecuteScalarAsync())! >= expected)
-            return;
-        await Task.Delay(50);
+        var table = new Table().AddColumns("scenario", "measure", "result", "target", "");
+        foreach (var row in report.Rows)
+            table.AddRow(Markup.Escape(row.Scenario), Markup.Escape(row.Measure), Markup.Escape(row.Result), Markup.Escape(row.Target ?? ""),
+                row.Met switch { true => "[green]met[/]", false => "[red]missed[/]", null => "" });
+        AnsiConsole.Write(table);
     }
-    throw new TimeoutException($"Fewer than {expected} rows for: {countSql}");
-}
-
-int Arg(string name, int fallback)
-{
-    var at = Array.IndexOf(args, name);
-    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-}
-
-async Task<Guid> SignInAsync(HttpClient client)
-{
-    var (id, token) = await Accounts.NewAsync(client);
-    client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-    return id;
-}
-
-async Task CreateAsync(HttpClient client, int count, int parallel, string label)
-{
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, parallel).Select(async _ =>
+    else
     {
-        while (Interlocked.Increment(ref next) < count)
-            (await client.PostAsJsonAsync("api/v1/tasks", new { title = $"{label} {next}" })).EnsureSuccessStatusCode();
-    }));
-}
-
-async Task WaitForAuditAsync(Guid ownerId, int expected)
-{
-    var deadline = DateTime.UtcNow.AddMinutes(5);
-    await using var connection = new NpgsqlConnection(database);
-    await connection.OpenAsync();
-    while (DateTime.UtcNow < deadline)
-    {
-        await using var count = new NpgsqlCommand("SELECT count(*) FROM audit_log WHERE owner_id = @owner", connection);
-        count.Parameters.AddWithValue("owner", ownerId);
-        if ((long)(await count.ExecuteScalarAsync())! >= expected)
-            return;
-        await Task.Delay(20);
+        // A log or a pipe: the Markdown, whole lines that a narrow console would not wrap into a column each.
+        Console.WriteLine(report.ToMarkdown());
     }
-    throw new TimeoutException($"Fewer than {expected} events were audited within 5 minutes.");
-}
-
-async Task<(double P50, double P99, double Max)> LatencyAsync(Guid ownerId, DateTimeOffset since)
-{
-    await using var connection = new NpgsqlConnection(database);
-    await connection.OpenAsync();
-    await using var query = new NpgsqlCommand("""
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms)
-        FROM (SELECT extract(epoch FROM recorded_at - occurred_at) * 1000 AS ms
-              FROM audit_log WHERE owner_id = @owner AND occurred_at >= @since) AS l
-        """, connection);
-    query.Parameters.AddWithValue("owner", ownerId);
-    query.Parameters.AddWithValue("since", since);
-    await using var reader = await query.ExecuteReaderAsync();
-    await reader.ReadAsync();
-    return (reader.GetDouble(0), reader.GetDouble(1), Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture));
+    AnsiConsole.MarkupLine($"{report.Machine.Cores} cores, {report.Machine.MemoryGiB:F0} GiB; {clock.Elapsed.TotalMinutes:F1} min. Written: {Markup.Escape(json)}, {Markup.Escape(markdown)}");
 }

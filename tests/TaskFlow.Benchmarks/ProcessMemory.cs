@@ -7,39 +7,9 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace TaskFlow.Benchmarks;
 
-/// <summary>The API's process on this machine, read through /proc: found as the listener of the API's port.</summary>
-internal static class ApiProcess
+/// <summary>A host process's memory, read through /proc and its runtime's diagnostics port.</summary>
+internal static class ProcessMemory
 {
-    // The port, not .taskflow/pids: the system may have been started from another checkout than this one.
-    public static int Find(Uri api)
-    {
-        if (Environment.GetEnvironmentVariable("TASKFLOW_API_PID") is { Length: > 0 } given)
-            return int.Parse(given, CultureInfo.InvariantCulture);
-        var sockets = ListeningSockets(api.Port);
-        var pids = new HashSet<int>();
-        foreach (var process in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(process), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                continue;
-            try
-            {
-                if (new DirectoryInfo(Path.Combine(process, "fd")).EnumerateFileSystemInfos().Any(fd => fd.LinkTarget is { } target && sockets.Contains(target)))
-                    pids.Add(pid);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone meanwhile, or another user's process: not ours to read.
-            }
-        }
-        if (pids.Count != 1)
-            throw new InvalidOperationException($"{pids.Count} processes listen on port {api.Port} as far as this user can see; set TASKFLOW_API_PID to the API's pid");
-        var found = pids.Single();
-        var command = File.ReadAllText($"/proc/{found}/cmdline").Replace('\0', ' ');
-        if (!command.Contains("TaskFlow.Api", StringComparison.Ordinal))
-            throw new InvalidOperationException($"port {api.Port} is held by pid {found} ({command.Trim()}), not TaskFlow.Api (a container's proxy?); set TASKFLOW_API_PID to the API's pid");
-        return found;
-    }
-
     /// <summary>
     /// Has the process collect its garbage, all generations and blocking, as dotnet-gcdump does: the bytes its heap
     /// holds after, which unlike its resident memory do not depend on how much free space the GC keeps committed.
@@ -82,22 +52,5 @@ internal static class ApiProcess
             throw new InvalidOperationException(
                 $"pid {pid} may open {soft} files and needs about {needed}. The .NET runtime raises its soft limit to the hard one " +
                 $"when it starts, so it is the hard limit that is short: run `ulimit -n {needed}` (as root) in the shell that starts it, then restart it");
-    }
-
-    // /proc/net/tcp{,6}: local_address is HEXADDRESS:HEXPORT, state 0A is LISTEN, the tenth field the socket's inode.
-    private static HashSet<string> ListeningSockets(int port)
-    {
-        var sockets = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" }.Where(File.Exists))
-        {
-            foreach (var line in File.ReadLines(table).Skip(1))
-            {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var local = fields[1];
-                if (fields[3] == "0A" && int.Parse(local[(local.LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == port)
-                    sockets.Add($"socket:[{fields[9]}]");
-            }
-        }
-        return sockets;
     }
 }

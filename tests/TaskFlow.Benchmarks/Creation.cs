@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TaskFlow.Benchmarks;
+
+/// <summary>
+/// Task creation through the API with the whole pipeline on (outbox, RabbitMQ, audit, notifications, reminder
+/// planner): at fixed rates that are fractions of this run's PostgreSQL baseline, and as fast as 16 clients get
+/// answers. After each load, how long the outbox and the audit log take to catch up, and the largest outbox backlog
+/// seen while it ran.
+/// </summary>
+internal static class Creation
+{
+    private const string Scenario = "creation";
+    // MEASURED.md: what this machine kind does when the baseline was not run with this one.
+    private const double NominalBaseline = 4_460;
+    private const double TargetFraction = 0.5;
+    private const double TargetP99 = 50;
+
+    public static async Task RunAsync(Bench bench)
+    {
+        var baseline = bench.PostgresBaseline ?? NominalBaseline;
+        var users = await User.SignUpAsync(bench.Http, bench.Options.Clients);
+        var owners = users.Select(u => u.Id).ToArray();
+        var created = 0L;
+
+        Func<int, Task<bool>> Create(string label) => async i =>
+        {
+            using var response = await users[i % users.Length].SendAsync(bench.Http, HttpMethod.Post, "api/v1/tasks",
+                new { title = $"{label} {i}", priority = "medium", tags = new[] { "bench" } });
+            if (!response.IsSuccessStatusCode)
+                return false;
+            Interlocked.Increment(ref created);
+            return true;
+        };
+
+        // Compiled and pooled before anything is timed.
+        await Load.ClosedLoopAsync(bench.Options.Clients, TimeSpan.FromSeconds(3), bench.Step("Creation: warm-up", 3), Create("warm-up"));
+        await DrainAsync(bench, owners, Interlocked.Read(ref created));
+
+        foreach (var fraction in new[] { 0.25, TargetFraction })
+        {
+            var rate = (int)Math.Round(baseline * fraction);
+            var step = bench.Step($"Creation: open loop at {rate:N0}/s ({fraction:0.##} × baseline)", 1);
+            using var backlog = Backlog.Watch(bench);
+            var result = await Load.OpenLoopAsync(rate, bench.Options.CreationPhase, step, Create($"open {rate}"));
+            var drained = await DrainAsync(bench, owners, Interlocked.Read(ref created));
+            var maxBacklog = await backlog.StopAsync();
+            var met = fraction == TargetFraction
+                ? result.Failed == 0 && result.Rate >= rate * 0.97 && result.Latency.P99 < TargetP99
+                : (bool?)null;
+            bench.Report.Add(new Row(Scenario, $"open loop at {rate:N0}/s = {fraction:0.##} × baseline (a), {bench.Options.CreationPhase.TotalSeconds:F0} s",
+                string.Create(CultureInfo.InvariantCulture, $"{result.Rate:N0}/s answered, p50 {result.Latency.P50:F1} / p95 {result.Latency.P95:F1} / p99 {result.Latency.P99:F1} ms{Failures(result)}"),
+                fraction == TargetFraction ? $"≥ {TargetFraction} × baseline, p99 < {TargetP99:F0} ms" : null, met));
+            bench.Report.Add(new Row(Scenario, $"outbox at {rate:N0}/s: largest backlog; audit caught up after the last answer",
+                string.Create(CultureInfo.InvariantCulture, $"{maxBacklog:N0} messages; {drained.TotalSeconds:F2} s"),
+                fraction == TargetFraction ? "keeps up (no growing backlog)" : null,
+                fraction == TargetFraction ? maxBacklog < rate && drained < TimeSpan.FromSeconds(2) : null));
+            bench.Report.Detail(Scenario, $"openLoop{rate}", new { rate, fraction, answeredPerSecond = result.Rate, result.Failed, latencyMs = result.Latency, maxOutboxBacklog = maxBacklog, auditCaughtUpSeconds = drained.TotalSeconds });
+            step.Description = $"Creation: {rate:N0}/s → p99 {result.Latency.P99:F1} ms";
+        }
+
+        var closedStep = bench.Step($"Creation: closed loop, {bench.Options.Clients} clients", 1);
+        var closed = await Load.ClosedLoopAsync(bench.Options.Clients, bench.Options.CreationPhase, closedStep, Create("closed"));
+        var closedDrained = await DrainAsync(bench, owners, Interlocked.Read(ref created));
+        var ratio = closed.Rate / baseline;
+        bench.Report.Add(new Row(Scenario, $"closed loop, {bench.Options.Clients} clients, {bench.Options.CreationPhase.TotalSeconds:F0} s (as fast as answered)",
+            string.Create(CultureInfo.InvariantCulture, $"{closed.Rate:N0}/s = {ratio:F2} × baseline (a), p50 {closed.Latency.P50:F1} / p99 {closed.Latency.P99:F1} ms; audit caught up {closedDrained.TotalSeconds:F1} s after{Failures(closed)}")));
+        bench.Report.Detail(Scenario, "closedLoop", new { clients = bench.Options.Clients, createdPerSecond = closed.Rate, ratioToBaseline = ratio, baseline, closed.Failed, latencyMs = closed.Latency, auditCaughtUpSeconds = closedDrained.TotalSeconds });
+        closedStep.Description = $"Creation: closed loop {closed.Rate:N0}/s = {ratio:F2} × baseline";
+    }
+
+    private static string Failures(LoadResult result) => result.Failed == 0 ? "" : $"; {result.Failed} failed";
+
+    // Caught up: every created task's event is in the audit log and the API's outbox is empty.
+    private static async Task<TimeSpan> DrainAsync(Bench bench, Guid[] owners, long created)
+    {
+        var clock = Stopwatch.StartNew();
+        var audited = await bench.WaitForCountAsync("SELECT count(*) FROM audit_log WHERE owner_id = ANY(@owners)", created, TimeSpan.FromMinutes(3), null, ("owners", owners));
+        if (audited < created)
+            throw new TimeoutException($"only {audited} of {created} creations were audited within 3 minutes");
+        if (!await bench.WaitForNoneAsync("SELECT count(*) FROM outbox_state", TimeSpan.FromMinutes(1)))
+            throw new TimeoutException("the outbox still held messages a minute after the audit log caught up");
+        return clock.Elapsed;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
+
+namespace TaskFlow.Benchmarks;
+
+/// <summary>
+/// A burst of reminders due in the same second, spread over users who each have the page open: how fast the API
+/// takes them and the system schedules them, how late the scheduler publishes ReminderTriggered, and how late each
+/// reaches its owner's SignalR client.
+/// </summary>
+internal static class Reminders
+{
+    private const string Scenario = "reminders";
+    private const string Prefix = "remind ";
+    private static readonly TimeSpan ClientTarget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Straggler = TimeSpan.FromMinutes(2);
+
+    private const string Scheduled = """
+        SELECT count(*) FROM reminder_state r
+        WHERE r.current_state = 'Fired' OR EXISTS (SELECT 1 FROM scheduled_message m WHERE m.token_id = r.due_token_id)
+        """;
+
+    public static async Task RunAsync(Bench bench)
+    {
+        var count = bench.Options.Reminders;
+        var users = await User.SignUpAsync(bench.Http, bench.Options.ReminderUsers);
+        var lateness = new Latencies();
+        var arrived = 0;
+        var fireAt = DateTimeOffset.MaxValue;
+        var listeners = new List<HubConnection>();
+        try
+        {
+            foreach (var user in users)
+            {
+                listeners.Add(await Listener.ConnectAsync(bench.System.Api, user, arrival =>
+                {
+                    if (arrival.Kind != "reminder.triggered" || !arrival.Title.StartsWith(Prefix, StringComparison.Ordinal))
+                        return;
+                    lateness.Record(arrival.At - fireAt);
+                    Interlocked.Increment(ref arrived);
+                }));
+            }
+
+            // Every reminder fires at the same whole second, far enough ahead for all of them to be scheduled first.
+            var now = DateTimeOffset.UtcNow;
+            fireAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero) + bench.Options.ReminderLead;
+            var due = fireAt.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+            var creating = bench.Step($"Reminders: creating {count:N0} tasks with a reminder due at {fireAt:HH:mm:ss}, {users.Length} users", 1);
+            var clock = Stopwatch.StartNew();
+            var created = await Load.ClosedLoopAsync(bench.Options.Clients, count, creating, async i =>
+            {
+                using var response = await users[i % users.Length].SendAsync(bench.Http, HttpMethod.Post, "api/v1/tasks",
+                    new { title = $"{Prefix}{i}", due = new { dateTime = due, timeZone = "UTC" }, reminders = new[] { "PT1M" } });
+                return response.IsSuccessStatusCode;
+            });
+            var createdIn = clock.Elapsed;
+
+            var scheduling = bench.Step($"Reminders: scheduled (due at {fireAt:HH:mm:ss})", count);
+            var scheduled = await bench.WaitForCountAsync(Scheduled, count, fireAt - DateTimeOffset.UtcNow + Straggler, scheduling);
+            var scheduledIn = clock.Elapsed;
+            var beforeTime = fireAt - DateTimeOffset.UtcNow;
+
+            var delivering = bench.Step("Reminders: at the owners' SignalR clients", count);
+            var deadline = fireAt + Straggler;
+            while (Volatile.Read(ref arrived) < count && DateTimeOffset.UtcNow < deadline)
+            {
+                delivering.Value = Volatile.Read(ref arrived);
+                await Task.Delay(100);
+            }
+            delivering.Value = Volatile.Read(ref arrived);
+
+            var published = await PublishedLatenessAsync(bench, count);
+            var atClients = lateness.Summarize();
+            bench.Report.Add(new Row(Scenario, $"{count:N0} reminders due in one second ({users.Length} users): created through the API, then all scheduled",
+                string.Create(CultureInfo.InvariantCulture, $"created in {createdIn.TotalSeconds:F1} s ({count / createdIn.TotalSeconds:N0}/s); {scheduled:N0} scheduled after {scheduledIn.TotalSeconds:F1} s ({scheduled / scheduledIn.TotalSeconds:N0}/s), {beforeTime.TotalSeconds:F1} s before their time{(created.Failed > 0 ? $"; {created.Failed} failed" : "")}")));
+            bench.Report.Add(new Row(Scenario, "ReminderTriggered published by the scheduler, late by",
+                string.Create(CultureInfo.InvariantCulture, $"p50 {published.P50:F0} / p99 {published.P99:F0} / max {published.Max:F0} ms ({published.Count:N0} recorded)")));
+            bench.Report.Add(new Row(Scenario, "notification at the owner's SignalR client, late by",
+                string.Create(CultureInfo.InvariantCulture, $"p50 {atClients.P50:F0} / p95 {atClients.P95:F0} / p99 {atClients.P99:F0} / max {atClients.Max:F0} ms ({atClients.Count:N0} of {count:N0} arrived)"),
+                $"all, p99 < {ClientTarget.TotalSeconds:F0} s", atClients.Count == count && beforeTime > TimeSpan.Zero && atClients.P99 < ClientTarget.TotalMilliseconds));
+            bench.Report.Detail(Scenario, "burst", new
+            {
+                count,
+                users = users.Length,
+                createdSeconds = createdIn.TotalSeconds,
+                scheduled,
+                scheduledSeconds = scheduledIn.TotalSeconds,
+                scheduledBeforeTimeSeconds = beforeTime.TotalSeconds,
+                publishedLatenessMs = published,
+                clientLatenessMs = atClients,
+            });
+            delivering.Description = $"Reminders: at clients p99 {atClients.P99:F0} ms late";
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+                await listener.DisposeAsync();
+        }
+    }
+
+    // The saga records each ReminderTriggered it sees come back with the scheduler's own send time (MT-Quartz-Sent):
+    // read once it has recorded them all, or what it has after the straggler allowance.
+    private static async Task<LatencySummary> PublishedLatenessAsync(Bench bench, int count)
+    {
+        await bench.WaitForCountAsync("SELECT count(*) FROM reminder_state WHERE current_state = 'Fired'", count, Straggler);
+        var lateness = new Latencies();
+        await using var connection = new NpgsqlConnection(bench.System.Database);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT fired_at - fire_at FROM reminder_state WHERE current_state = 'Fired'", connection);
+        await using var reader = await query.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            lateness.Record(reader.GetFieldValue<TimeSpan>(0));
+        return lateness.Summarize();
+    }
+}

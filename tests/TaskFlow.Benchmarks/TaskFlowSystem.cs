@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Net;
+using System.Security.Cryptography;
+using TaskFlow.Testing;
+
+namespace TaskFlow.Benchmarks;
+
+/// <summary>
+/// A TaskFlow of the benchmark's own on this machine: a fresh database and RabbitMQ virtual host on the servers
+/// `infra/taskflow.sh provision` runs, migrated, and the API and the worker from their Release build as processes on
+/// free loopback ports. Nothing a previous run or the developer's own system left behind is measured with it, and it
+/// is all removed afterwards.
+/// </summary>
+internal sealed class TaskFlowSystem : IAsyncDisposable
+{
+    private readonly TestDatabase database;
+    private readonly TestVirtualHost virtualHost;
+    private readonly Dictionary<string, string> environment;
+    private readonly string logs;
+    private readonly List<Process> processes = [];
+    private int disposed;
+
+    private TaskFlowSystem(TestDatabase database, TestVirtualHost virtualHost, string logs)
+    {
+        this.database = database;
+        this.virtualHost = virtualHost;
+        this.logs = logs;
+        environment = new()
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__TaskFlow"] = database.ConnectionString,
+            ["ConnectionStrings__RabbitMq"] = virtualHost.ConnectionString,
+            ["Auth__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+            // Hundreds of accounts sign up from this one address; the limit guards sign-up, which is not measured.
+            ["Auth__RateLimit__PermitLimit"] = "1000000",
+            ["Database__MigrateOnStartup"] = "false",
+        };
+    }
+
+    public Uri Api { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public Uri Worker { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    public string Database => database.ConnectionString;
+    public string Broker => virtualHost.ConnectionString;
+    public TestVirtualHost VirtualHost => virtualHost;
+    public int ApiPid { get; private set; }
+    public int WorkerPid { get; private set; }
+
+    public static string Root { get; } = FindRoot();
+
+    public static async Task<TaskFlowSystem> StartAsync(string logs, Action<string> progress)
+    {
+        Directory.CreateDirectory(logs);
+        progress("creating a database and a virtual host");
+        var database = await TestDatabase.CreateAsync("bench");
+        var virtualHost = await TestVirtualHost.CreateAsync("bench");
+        var system = new TaskFlowSystem(database, virtualHost, logs);
+        try
+        {
+            progress("applying the migrations");
+            using (var migrate = system.Start("TaskFlow.Worker", "migrate", ["migrate"], keep: false))
+            {
+                await migrate.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+                if (migrate.ExitCode != 0)
+                    throw new InvalidOperationException($"migrations failed: see {system.logs}/migrate.log");
+            }
+            progress("starting the API and the worker");
+            var api = system.Start("TaskFlow.Api", "api", ["--urls", system.Api.ToString().TrimEnd('/')]);
+            var worker = system.Start("TaskFlow.Worker", "worker", ["--urls", system.Worker.ToString().TrimEnd('/')]);
+            system.ApiPid = api.Id;
+            system.WorkerPid = worker.Id;
+            await WaitReadyAsync(system.Api, api, "api");
+            await WaitReadyAsync(system.Worker, worker, "worker");
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private Process Start(string project, string log, string[] arguments, bool keep = true)
+    {
+        var assembly = Path.Combine(Root, "src", project, "bin", "Release", "net10.0", $"{project}.dll");
+        if (!File.Exists(assembly))
+            throw new FileNotFoundException($"Build first: dotnet build -c Release ({assembly} is missing)", assembly);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        var process = Process.Start(start)!;
+        var writer = new StreamWriter(Path.Combine(logs, $"{log}.log")) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => Write(writer, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
+        process.Exited += (_, _) => writer.Dispose();
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (keep)
+            processes.Add(process);
+        return process;
+    }
+
+    private static void Write(StreamWriter writer, string? line)
+    {
+        if (line is null)
+            return;
+        lock (writer)
+        {
+            try
+            {
+                writer.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The process ended and its log was closed with it.
+            }
+        }
+    }
+
+    private static async Task WaitReadyAsync(Uri host, Process process, string name)
+    {
+        using var probe = new HttpClient { BaseAddress = host, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"the {name} exited during start-up (exit code {process.ExitCode})");
+            try
+            {
+                if ((await probe.GetAsync("health/ready")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the {name} was not ready within 2 minutes");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Once, whether a signal or the end of the run comes first.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+            return;
+        foreach (var process in processes.Where(p => !p.HasExited))
+        {
+            // SIGTERM: the hosts stop their consumers and connections as in a deployment, then exit.
+            using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+        }
+        foreach (var process in processes)
+        {
+            try
+            {
+                await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            catch (TimeoutException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            process.Dispose();
+        }
+        await virtualHost.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "TaskFlow.sln")))
+            folder = folder.Parent;
+        return folder?.FullName ?? throw new InvalidOperationException("TaskFlow.sln not found above the benchmark's folder");
+    }
+}
