@@ -61,6 +61,15 @@ internal static class LiveConnections
             });
             var opened = opening.Elapsed.TotalSeconds;
             var loaded = await SettledMemoryAsync(pid);
+            // Printed before any notification is timed: what the connections hold does not depend on deliveries arriving.
+            Console.WriteLine($"{connectionCount} notification connections (WebSockets, access_token) for {userCount} users, {perUser[0]} each, " +
+                              $"opened in {opened:F1} s ({connectionCount / opened:F0}/s); API pid {pid}");
+            Console.WriteLine("| API memory | resident (VmRSS) | GC heap after a full collection |");
+            Console.WriteLine("|---|---:|---:|");
+            Console.WriteLine(Row("at rest, before connecting", idle));
+            Console.WriteLine(Row($"with {connectionCount} connections open", loaded));
+            Console.WriteLine($"| per connection | {(loaded.Resident - idle.Resident) / 1024.0 / connectionCount:F1} KiB " +
+                              $"| {(loaded.Heap - idle.Heap) / 1024.0 / connectionCount:F1} KiB |");
 
             // Every connection hears its user's first change before any is timed: all are live, and the path is warm.
             for (var u = 0; u < userCount; u++)
@@ -97,14 +106,6 @@ internal static class LiveConnections
                 .ToList();
             var first = every.GroupBy(a => a.Event).Select(g => g.Min(a => a.Ms)).ToList();
 
-            Console.WriteLine($"{connectionCount} notification connections (WebSockets, access_token) for {userCount} users, {perUser[0]} each, " +
-                              $"opened in {opened:F1} s ({connectionCount / opened:F0}/s); API pid {pid}");
-            Console.WriteLine("| API memory | resident (VmRSS) | GC heap after a full collection |");
-            Console.WriteLine("|---|---:|---:|");
-            Console.WriteLine(Row("at rest, before connecting", idle));
-            Console.WriteLine(Row($"with {connectionCount} connections open", loaded));
-            Console.WriteLine($"| per connection | {(loaded.Resident - idle.Resident) / 1024.0 / connectionCount:F1} KiB " +
-                              $"| {(loaded.Heap - idle.Heap) / 1024.0 / connectionCount:F1} KiB |");
             Console.WriteLine($"| task created -> notification received, {count} creates at {rate}/s | received | p50 | p95 | p99 | max |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|");
             Console.WriteLine($"| first of the owner's {perUser[0]} clients | {first.Count} of {succeeded.Count(s => s)} | {Percentiles(first)} |");
