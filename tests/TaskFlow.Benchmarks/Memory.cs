@@ -36,7 +36,7 @@ internal static class Memory
         step.Value = 1;
         var total = (api.Resident + worker.Resident) / Mebi;
         bench.Report.Add(new Row(Scenario, "resident memory at rest (API + worker)",
-            string.Create(CultureInfo.InvariantCulture, $"{total:F0} MiB ({api.Resident / Mebi:F0} + {worker.Resident / Mebi:F0}; GC heaps {api.Heap / Mebi:F0} + {worker.Heap / Mebi:F0})"),
+            Pair(api, worker),
             $"< {IdleTargetMiB:F0} MB", total < IdleTargetMiB));
         bench.Report.Detail(Scenario, "atRest", new { api, worker });
 
@@ -91,7 +91,7 @@ internal static class Memory
         var (api, worker) = (await SettledAsync(bench.System.ApiPid), await SettledAsync(bench.System.WorkerPid));
         step.Value = 1;
         bench.Report.Add(new Row(Scenario, "resident memory at rest after the run (API + worker)",
-            string.Create(CultureInfo.InvariantCulture, $"{(api.Resident + worker.Resident) / Mebi:F0} MiB ({api.Resident / Mebi:F0} + {worker.Resident / Mebi:F0}; GC heaps {api.Heap / Mebi:F0} + {worker.Heap / Mebi:F0})")));
+            Pair(api, worker)));
         bench.Report.Detail(Scenario, "atRestAfterRun", new { api, worker });
     }
 
@@ -113,10 +113,13 @@ internal static class Memory
                 quiet.Restart();
             }
             else if (quiet.Elapsed >= SettleQuiet)
-                return new Reading(now, heap, Settled: true);
+                return new Reading(now, ProcessMemory.ProportionalBytes(pid), heap, Settled: true);
         }
-        return new Reading(ProcessMemory.ResidentBytes(pid), heap, Settled: false);
+        return new Reading(ProcessMemory.ResidentBytes(pid), ProcessMemory.ProportionalBytes(pid), heap, Settled: false);
     }
 
-    private sealed record Reading(long Resident, long Heap, bool Settled);
+    private sealed record Reading(long Resident, long Proportional, long Heap, bool Settled);
+
+    private static string Pair(Reading api, Reading worker) => string.Create(CultureInfo.InvariantCulture,
+        $"{(api.Resident + worker.Resident) / Mebi:F0} MiB ({api.Resident / Mebi:F0} + {worker.Resident / Mebi:F0}; shared pages counted once {(api.Proportional + worker.Proportional) / Mebi:F0} MiB; GC heaps {api.Heap / Mebi:F0} + {worker.Heap / Mebi:F0})");
 }

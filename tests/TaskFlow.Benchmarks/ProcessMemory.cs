@@ -36,10 +36,18 @@ internal static class ProcessMemory
         return heap;
     }
 
-    public static long ResidentBytes(int pid)
+    public static long ResidentBytes(int pid) => Kibibytes($"/proc/{pid}/status", "VmRSS:");
+
+    /// <summary>
+    /// Resident memory with each shared page divided among the processes mapping it: the API and the worker map the
+    /// same framework and package files, which their resident sizes each count whole.
+    /// </summary>
+    public static long ProportionalBytes(int pid) => Kibibytes($"/proc/{pid}/smaps_rollup", "Pss:");
+
+    private static long Kibibytes(string file, string field)
     {
-        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return 1024 * long.Parse(line["VmRSS:".Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        var line = File.ReadLines(file).First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return 1024 * long.Parse(line[field.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
     }
 
     /// <summary>Fails unless the process may hold <paramref name="sockets"/> more sockets beside what it has open.</summary>
