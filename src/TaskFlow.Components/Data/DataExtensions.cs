@@ -14,7 +14,7 @@ public static class DataExtensions
     /// <summary>PostgreSQL through EF Core, its readiness check, and the schema migration at start-up.</summary>
     public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
     {
-        var connectionString = WithPoolDefaults(builder.Configuration.GetTaskFlowConnectionString());
+        var connectionString = WithAutoPrepare(builder.Configuration.GetTaskFlowConnectionString());
         builder.Services.AddDbContext<TaskFlowDbContext>((services, options) => options
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
@@ -30,19 +30,14 @@ public static class DataExtensions
     }
 
     /// <summary>
-    /// What a connection string leaves out of the pool settings, chosen for TaskFlow: PostgreSQL's max_connections
-    /// (100 by default) is shared by every API, worker and their scheduler, and Npgsql's own limit of 100 per pool let one
-    /// busy worker take them all (53300 in every other process); more connections than cores commit no faster. The
-    /// same few statements run for every task and message, so each connection prepares them once and PostgreSQL skips
-    /// parsing and planning them afterwards.
+    /// Prepared statements unless the connection string says otherwise: the same few statements run for every task and
+    /// message, so each pooled connection prepares them once and PostgreSQL skips parsing and planning them afterwards.
     /// </summary>
-    public static string WithPoolDefaults(string connectionString)
+    public static string WithAutoPrepare(string connectionString)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.Overlaps(["MaximumPoolSize", "MaxPoolSize"]))
-            builder.MaxPoolSize = 25;
         if (!given.Contains("MaxAutoPrepare"))
             builder.MaxAutoPrepare = 64;
         return builder.ConnectionString;
