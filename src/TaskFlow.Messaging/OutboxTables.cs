@@ -53,6 +53,9 @@ internal sealed class OutboxTables
             return Quote(column);
         }
 
+        public string Column(IProperty property) =>
+            Quote(property.GetColumnName(storeObject) ?? throw new InvalidOperationException($"{typeof(TEntity).Name}.{property.Name} is not mapped."));
+
         private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }

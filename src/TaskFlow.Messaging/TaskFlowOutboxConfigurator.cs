@@ -66,14 +66,6 @@ internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationCon
             return;
 
         services.ReplaceScoped<IScopedBusContextProvider<IBus>, BusOutboxScopedContextProvider<TDbContext>>();
-        services.RemoveAll<IBusOutboxNotification>();
-        services.AddSingleton<IBusOutboxNotification, OutboxDeliveryNotification>();
-        // Joins every DbContext whose options take the registered interceptors (TaskFlow's AddDbContext does).
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, OutboxCommitInterceptor>());
-
-        if (!deliveryService)
-            return;
-
         services.AddOptions<OutboxDeliveryServiceOptions>().Configure(options =>
         {
             options.QueryDelay = QueryDelay;
@@ -82,6 +74,18 @@ internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationCon
             options.MessageDeliveryLimit = MessageDeliveryLimit;
             options.MessageDeliveryTimeout = MessageDeliveryTimeout;
         });
+        services.RemoveAll<IBusOutboxNotification>();
+        // A commit wakes this process's delivery service, or, in a process without one, the instances that deliver.
+        if (deliveryService)
+            services.AddSingleton<IBusOutboxNotification, OutboxDeliveryNotification>();
+        else
+            services.AddSingleton<IBusOutboxNotification, OutboxCommitAnnouncer<TDbContext>>();
+        // Joins every DbContext whose options take the registered interceptors (TaskFlow's AddDbContext does).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, OutboxCommitInterceptor>());
+
+        if (!deliveryService)
+            return;
+
         services.AddHostedService<OutboxDeliveryService<TDbContext>>();
         if (notificationListener)
         {

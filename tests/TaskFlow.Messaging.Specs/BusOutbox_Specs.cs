@@ -145,3 +145,38 @@ public class When_publishing_through_the_bus_outbox
         public Task ConsumeFault(ConsumeContext<Numbered> context, Exception exception) => Task.CompletedTask;
     }
 }
+
+/// <summary>One transaction publishes more than a pass sends of one state (MessageDeliveryLimit 2).</summary>
+public class When_a_transaction_publishes_more_than_one_pass_sends
+{
+    [Test]
+    public async Task Should_send_the_rest_in_later_passes_in_order_and_then_remove_the_state()
+    {
+        await using var environment = await SpecEnvironment.CreateAsync("partial");
+        var api = await environment.StartHostAsync(x =>
+        {
+            x.AddTaskFlowOutbox<SpecDbContext>(o =>
+            {
+                o.QueryDelay = TimeSpan.FromMinutes(5);
+                o.UseBusOutbox(b =>
+                {
+                    b.MessageDeliveryLimit = 2;
+                    b.DisableNotificationListener();
+                });
+            });
+            x.AddRecorder();
+        });
+
+        // Four: two passes send two each and keep the state, a third finds it with nothing left and removes it.
+        var messages = Enumerable.Range(1, 4).Select(n => new Numbered("partial", n)).ToArray();
+        await api.PublishAndCommitAsync(messages);
+
+        await api.Recorder.WaitUntilAsync(items => items.Count(i => i.Message is Numbered { Key: "partial" }) >= messages.Length, "all four");
+        await Eventually.HoldsAsync(async () => await environment.Database.CountAsync("SELECT count(*) FROM outbox_state") == 0, "the state removed");
+        await api.DrainAsync(nameof(RecordingConsumer));
+
+        var received = api.Recorder.Items.Select(i => i.Message).OfType<Numbered>().Where(m => m.Key == "partial").ToList();
+        Assert.That(received, Is.EqualTo(messages));
+        Assert.That(await environment.Database.CountAsync("SELECT count(*) FROM outbox_message"), Is.Zero);
+    }
+}

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;
@@ -120,7 +121,8 @@ public class When_two_delivery_services_drain_a_backlog
         });
         await using var second = await SpecHost.StartAsync(database, virtualHost, x => Configure(x, deliver: true));
         await Eventually.HoldsAsync(async () => await database.CountAsync(
-            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox_state'::regclass") == 2, "both instances waiting to claim");
+            "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'outbox_state'::regclass")
+            == 2 * OutboxDeliveryService<SpecDbContext>.ConcurrentPasses, "every pass of both instances waiting to claim");
         var started = Stopwatch.GetTimestamp();
         await lockTable.CommitAsync();
         await Eventually.HoldsAsync(async () => await database.CountAsync("SELECT count(*) FROM outbox_message") == 0, "backlog sent",

@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using MassTransit;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;
@@ -6,6 +10,7 @@ namespace TaskFlow.Messaging.Specs;
 /// <summary>A worker whose endpoints run every consumer behind the inbox (as the TaskFlow worker registers it).</summary>
 public class When_a_consumer_uses_the_inbox
 {
+    private readonly ConcurrentQueue<string> statements = new();
     private SpecEnvironment environment = null!;
     private SpecHost worker = null!;
 
@@ -17,6 +22,7 @@ public class When_a_consumer_uses_the_inbox
         environment = await SpecEnvironment.CreateAsync("inbox");
         worker = await environment.StartHostAsync(x =>
         {
+            x.AddSingleton<IInterceptor>(new StatementRecorder(statements));
             x.AddTaskFlowOutbox<SpecDbContext>(o => o.DuplicateDetectionWindow = TimeSpan.FromMinutes(30));
             x.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseTaskFlowOutbox<SpecDbContext>(context));
             x.AddConsumer<PingConsumer>().Endpoint(e => Serial(e, "ping"));
@@ -104,6 +110,25 @@ public class When_a_consumer_uses_the_inbox
         Assert.That(await Database.CountAsync("SELECT count(*) FROM inbox_state WHERE message_id = @id", ("id", messageId)), Is.Zero);
     }
 
+    [Test]
+    public async Task Should_take_a_first_receive_that_sends_nothing_in_one_transaction_without_touching_the_row_again()
+    {
+        var ping = new Ping(Guid.NewGuid());
+        var messageId = NewId.NextGuid();
+        statements.Clear();
+        await (await worker.Bus.GetSendEndpoint(new Uri("queue:ping"))).Send(ping, c => c.MessageId = messageId);
+        await worker.DrainAsync(nameof(PingConsumer));
+
+        Assert.That(worker.Recorder.Of<Ping>().Count(p => p == ping), Is.EqualTo(1));
+        Assert.That(await Database.CountAsync(
+            "SELECT count(*) FROM inbox_state WHERE message_id = @id AND consumed IS NOT NULL AND delivered IS NOT NULL", ("id", messageId)), Is.EqualTo(1));
+        // The upsert stored it consumed and delivered: no UPDATE of the row, no query for messages it cannot have.
+        var sent = statements.ToArray();
+        Assert.That(sent.Where(s => s.Contains("inbox_state", StringComparison.Ordinal) && s.TrimStart().StartsWith("UPDATE", StringComparison.Ordinal)),
+            Is.Empty);
+        Assert.That(sent.Where(s => s.Contains("outbox_message", StringComparison.Ordinal)), Is.Empty);
+    }
+
     private static void Serial(IEndpointRegistrationConfigurator endpoint, string name)
     {
         endpoint.Name = name;
@@ -139,5 +164,29 @@ public class When_the_inbox_is_cleaned_up
         await Eventually.HoldsAsync(async () => await database.CountAsync("SELECT count(*) FROM inbox_state") == 2, "old rows deleted");
         Assert.That(await database.CountAsync("SELECT count(*) FROM inbox_state WHERE delivered > now() - interval '1 hour'"), Is.EqualTo(1));
         Assert.That(await database.CountAsync("SELECT count(*) FROM inbox_state WHERE delivered IS NULL"), Is.EqualTo(1));
+    }
+}
+
+/// <summary>Every SQL text the spec hosts' DbContexts execute (the inbox's statements go through them).</summary>
+internal sealed class StatementRecorder(ConcurrentQueue<string> statements) : DbCommandInterceptor
+{
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        statements.Enqueue(command.CommandText);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        statements.Enqueue(command.CommandText);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        statements.Enqueue(command.CommandText);
+        return ValueTask.FromResult(result);
     }
 }

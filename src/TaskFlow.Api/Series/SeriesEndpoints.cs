@@ -72,7 +72,7 @@ public static class SeriesEndpoints
             return NotRepeating();
 
         var errors = new Dictionary<string, string[]>();
-        var draft = TaskDraft.Parse(request, await db.OwnerTimeZoneAsync(ownerId, cancellationToken), errors);
+        var draft = TaskDraft.Parse(request, await db.DraftTimeZoneAsync(request, ownerId, cancellationToken), errors);
         if (draft is not null && draft.Recurrence is null)
             errors["recurrence"] = ["A series needs its rule; to end it, stop it."];
         if (draft is null || errors.Count > 0)

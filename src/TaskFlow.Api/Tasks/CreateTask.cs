@@ -16,7 +16,7 @@ public static class CreateTask
     {
         var ownerId = principal.GetUserId();
         var errors = new Dictionary<string, string[]>();
-        var draft = TaskDraft.Parse(request, await db.OwnerTimeZoneAsync(ownerId, cancellationToken), errors);
+        var draft = TaskDraft.Parse(request, await db.DraftTimeZoneAsync(request, ownerId, cancellationToken), errors);
         if (draft is null)
             return TypedResults.ValidationProblem(errors);
 

@@ -27,7 +27,7 @@ public static class UpdateTask
             return TypedResults.NotFound();
 
         var errors = new Dictionary<string, string[]>();
-        var draft = TaskDraft.Parse(request, await db.OwnerTimeZoneAsync(ownerId, cancellationToken), errors);
+        var draft = TaskDraft.Parse(request, await db.DraftTimeZoneAsync(request, ownerId, cancellationToken), errors);
         if (draft is null)
             return TypedResults.ValidationProblem(errors);
         if (expected is null && http.Request.Headers.IfMatch.Count == 0)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace TaskFlow.Components.Data;
 
@@ -13,7 +14,7 @@ public static class DataExtensions
     /// <summary>PostgreSQL through EF Core, its readiness check, and the schema migration at start-up.</summary>
     public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetTaskFlowConnectionString();
+        var connectionString = WithAutoPrepare(builder.Configuration.GetTaskFlowConnectionString());
         builder.Services.AddDbContext<TaskFlowDbContext>((services, options) => options
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
@@ -26,6 +27,20 @@ public static class DataExtensions
         if (builder.Configuration.GetValue("Database:MigrateOnStartup", true))
             builder.Services.AddHostedService<MigrateOnStartup>();
         return builder;
+    }
+
+    /// <summary>
+    /// Prepared statements unless the connection string says otherwise: the same few statements run for every task and
+    /// message, so each pooled connection prepares them once and PostgreSQL skips parsing and planning them afterwards.
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
+            .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.Contains("MaxAutoPrepare"))
+            builder.MaxAutoPrepare = 64;
+        return builder.ConnectionString;
     }
 
     public static string GetTaskFlowConnectionString(this IConfiguration configuration) =>

@@ -16,41 +16,49 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
 {
     private readonly TDbContext db;
     private readonly InboxState inbox;
-    private readonly Lock sync = new();
+    private readonly InboxTransaction transaction;
 
     public InboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider, TDbContext db,
-        InboxState inbox)
+        InboxState inbox, InboxTransaction transaction)
         : base(context, options, provider)
     {
         this.db = db;
         this.inbox = inbox;
+        this.transaction = transaction;
     }
-
-    /// <summary>Whether the consumer sent or published anything in this step.</summary>
-    public bool AddedMessages { get; private set; }
 
     public override Guid? MessageId => inbox.MessageId;
     public override bool ContinueProcessing { get; set; } = true;
-    public override bool IsMessageConsumed => inbox.Consumed.HasValue;
-    public override bool IsOutboxDelivered => inbox.Delivered.HasValue;
+    public override bool IsMessageConsumed => transaction.Inserted ? transaction.Consumed : inbox.Consumed.HasValue;
+    public override bool IsOutboxDelivered => transaction.Inserted ? transaction.Delivered : inbox.Delivered.HasValue;
     public override int ReceiveCount => inbox.ReceiveCount;
     public override long? LastSequenceNumber => inbox.LastSequenceNumber;
 
-    // Both are saved with the step's final SaveChanges, in one UPDATE of the row, just before the commit.
+    // Saved with the step's final SaveChanges, in one UPDATE of the row, just before the commit. A row this transaction
+    // inserted already holds both times, so it needs no UPDATE unless the consumer sent something (AddSend).
     public override Task SetConsumed()
     {
-        inbox.Consumed = DateTime.UtcNow;
+        if (transaction.Inserted)
+            transaction.Consumed = true;
+        else
+            inbox.Consumed = DateTime.UtcNow;
         return Task.CompletedTask;
     }
 
     public override Task SetDelivered()
     {
-        inbox.Delivered = DateTime.UtcNow;
+        if (transaction.Inserted)
+            transaction.Delivered = true;
+        else
+            inbox.Delivered = DateTime.UtcNow;
         return Task.CompletedTask;
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
     {
+        // Nothing can be stored for a row this transaction created but what the consumer just sent: no query for none.
+        if (transaction is { Inserted: true, AddedMessages: false })
+            return [];
         var last = inbox.LastSequenceNumber ?? 0;
         var messages = await db.Set<OutboxMessage>().AsNoTracking()
             .Where(m => m.InboxMessageId == inbox.MessageId && m.InboxConsumerId == ConsumerId && m.SequenceNumber > last)
@@ -70,7 +78,7 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
     }
 
     public override Task RemoveOutboxMessages() =>
-        db.Set<OutboxMessage>()
+        transaction is { Inserted: true, AddedMessages: false } ? Task.CompletedTask : db.Set<OutboxMessage>()
             .Where(m => m.InboxMessageId == inbox.MessageId && m.InboxConsumerId == ConsumerId)
             .ExecuteDeleteAsync(CancellationToken);
 
@@ -79,11 +87,31 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         var message = OutboxMessage.FromSendContext(context, SerializerContext);
         message.InboxMessageId = inbox.MessageId;
         message.InboxConsumerId = ConsumerId;
-        lock (sync)
+        lock (transaction)
         {
             db.Add(message);
-            AddedMessages = true;
+            transaction.AddedMessages = true;
+            // The row was inserted as delivered in case nothing would be sent: these must go out after the commit.
+            if (transaction.Inserted)
+                inbox.Delivered = null;
         }
         return Task.CompletedTask;
     }
+}
+
+/// <summary>What the steps of one inbox transaction share.</summary>
+internal sealed class InboxTransaction(bool inserted)
+{
+    /// <summary>
+    /// This transaction's upsert created the row, stored as consumed and delivered already: if the consumer succeeds
+    /// and sends nothing the commit needs no UPDATE, and if it fails the rollback takes the row away with everything else.
+    /// Until then the steps see the row as the pipe has advanced it (<see cref="Consumed"/>, <see cref="Delivered"/>).
+    /// </summary>
+    public bool Inserted { get; } = inserted;
+
+    public bool Consumed { get; set; }
+    public bool Delivered { get; set; }
+
+    /// <summary>Whether the consumer sent or published anything.</summary>
+    public bool AddedMessages { get; set; }
 }

@@ -62,6 +62,9 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
             await foreach (var row in rows.WithCancellation(context.CancellationToken))
                 locked = row;
             var inbox = locked ?? throw new InvalidOperationException("The inbox row was neither inserted nor found.");
+            // The upsert inserts a first receive with a count of 1 and adds to the count of an existing row, which is at
+            // least 1: a first step that reads 1 created the row itself.
+            var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1);
 
             // MassTransit's pipe takes one step per call: consume, deliver what the consumer sent, finish. Only the
             // messages a consumer sent need their own commit before delivery; every other step joins this transaction,
@@ -70,10 +73,10 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
             bool mustCommitBeforeNextStep;
             do
             {
-                var consuming = !inbox.Consumed.HasValue;
-                outboxContext = new InboxConsumeContext<TDbContext, T>(context, options, provider, db, inbox);
+                outboxContext = new InboxConsumeContext<TDbContext, T>(context, options, provider, db, inbox, shared);
+                var consuming = !outboxContext.IsMessageConsumed;
                 await next.Send(outboxContext);
-                mustCommitBeforeNextStep = consuming && outboxContext.AddedMessages;
+                mustCommitBeforeNextStep = consuming && shared.AddedMessages;
             }
             while (outboxContext.ContinueProcessing && !mustCommitBeforeNextStep);
 
@@ -118,9 +121,12 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
         var consumerId = table.Column(i => i.ConsumerId);
         var lockId = table.Column(i => i.LockId);
         var receiveCount = table.Column(i => i.ReceiveCount);
+        // A first receive is inserted as consumed and delivered already (see InboxTransaction.Inserted); an existing row
+        // keeps its times and is only locked.
         upsertStatement = $$"""
-            INSERT INTO {{table.Name}} AS inbox ({{messageId}}, {{consumerId}}, {{lockId}}, {{table.Column(i => i.Received)}}, {{receiveCount}})
-            VALUES ({0}, {1}, {2}, {3}, {4})
+            INSERT INTO {{table.Name}} AS inbox ({{messageId}}, {{consumerId}}, {{lockId}}, {{table.Column(i => i.Received)}}, {{receiveCount}},
+                {{table.Column(i => i.Consumed)}}, {{table.Column(i => i.Delivered)}})
+            VALUES ({0}, {1}, {2}, {3}, {4}, CASE WHEN {4} = 1 THEN {3} END, CASE WHEN {4} = 1 THEN {3} END)
             ON CONFLICT ({{messageId}}, {{consumerId}})
             DO UPDATE SET {{lockId}} = excluded.{{lockId}}, {{receiveCount}} = inbox.{{receiveCount}} + excluded.{{receiveCount}}
             RETURNING *

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>
-/// Wakes this process's delivery service when a transaction that wrote outbox states commits. (Other processes
-/// are woken by the NOTIFY the outbox_state trigger sends on commit.)
+/// Wakes this process's delivery service when a transaction that wrote outbox states commits (or, in a process that
+/// delivers nothing, has <see cref="OutboxCommitAnnouncer{TDbContext}"/> wake the instances that do).
 /// </summary>
 internal sealed class OutboxCommitInterceptor(IBusOutboxNotification notification) : ISaveChangesInterceptor, IDbTransactionInterceptor
 {

@@ -5,10 +5,12 @@ using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace TaskFlow.Messaging.Outbox;
 
@@ -26,6 +28,9 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     private static readonly TimeSpan MinBackOff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromSeconds(30);
 
+    /// <summary>Delivery passes one process runs at once; each holds one database connection while it sends.</summary>
+    public const int ConcurrentPasses = 4;
+
     private readonly IBusControl bus;
     private readonly IBusOutboxNotification notification;
     private readonly OutboxDeliveryServiceOptions options;
@@ -34,8 +39,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     private readonly Counter<long> delivered;
     private readonly Counter<long> failures;
     private readonly Meter? ownedMeter;
-    private string? claimStatement;
-    private string? loadStatement;
+    private DeliveryStatements? statements;
 
     public OutboxDeliveryService(IBusControl bus, IBusOutboxNotification notification, IOptions<OutboxDeliveryServiceOptions> options,
         IServiceScopeFactory scopeFactory, ILogger<OutboxDeliveryService<TDbContext>> logger, IMeterFactory? meterFactory = null)
@@ -54,8 +58,19 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var backOff = MinBackOff;
         await WaitForBusAsync(MaxBackOff, stoppingToken);
+        // Several loops, each waiting for the wake-up: a commit that arrives while a pass waits for the broker's confirms
+        // starts a pass of its own (SKIP LOCKED keeps them apart) instead of waiting for that pass to end.
+        await Task.WhenAll(Enumerable.Range(0, ConcurrentPasses).Select(_ => Task.Run(() => DeliverLoopAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    /// <summary>
+    /// Passes until one finds nothing, then waits to be woken. A pass that claimed something is always followed by another
+    /// of the same loop, which picks up the states of the same keys that had to wait for it.
+    /// </summary>
+    private async Task DeliverLoopAsync(CancellationToken stoppingToken)
+    {
+        var backOff = MinBackOff;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -98,62 +113,57 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        if (claimStatement is null || loadStatement is null)
-        {
-            var tables = OutboxTables.For(db);
-            claimStatement = BuildClaimStatement(tables.OutboxState);
-            loadStatement = BuildLoadStatement(tables.OutboxMessage);
-        }
-
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(token => DeliverBatchAsync(db, token), stoppingToken);
+        statements ??= new DeliveryStatements(OutboxTables.For(db), options.QueryMessageLimit, options.MessageDeliveryLimit);
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(token => DeliverBatchAsync(db, statements, token), stoppingToken);
     }
 
-    private async Task<Pass> DeliverBatchAsync(TDbContext db, CancellationToken stoppingToken)
+    /// <summary>
+    /// Three round trips whatever the batch: claim the states and load their first messages in one statement; send;
+    /// delete (finished states, their messages with them through the foreign key's cascade) and record progress in one
+    /// batch; commit.
+    /// </summary>
+    private async Task<Pass> DeliverBatchAsync(TDbContext db, DeliveryStatements sql, CancellationToken stoppingToken)
     {
-        db.ChangeTracker.Clear();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(options.QueryTimeout);
         var token = timeout.Token;
 
-        db.Database.AutoSavepointsEnabled = false;
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-        var states = await db.Set<OutboxState>().FromSqlRaw(claimStatement!, options.QueryMessageLimit).AsTracking().ToListAsync(token);
-        if (states.Count == 0)
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
+        var claimed = await sql.ClaimAsync(connection, npgsqlTransaction, token);
+        if (claimed.Count == 0)
         {
             await transaction.CommitAsync(token);
             return new Pass(0, false);
         }
 
-        // A full batch means more is waiting: wake the other instances (on commit) so they claim the next batches.
-        if (states.Count == options.QueryMessageLimit)
-            await db.Database.ExecuteSqlRawAsync("SELECT pg_notify({0}, '')", [OutboxChannel.Name], token);
+        var results = await Task.WhenAll(claimed.Select(state => SendInOrderAsync(state.Messages, token)));
 
-        var ids = states.Select(s => s.OutboxId).ToArray();
-        var limit = options.MessageDeliveryLimit;
-        var messages = (await db.Set<OutboxMessage>().FromSqlRaw(loadStatement!, ids, limit).AsNoTracking().ToListAsync(token))
-            .ToLookup(m => m.OutboxId!.Value);
-
-        var results = await Task.WhenAll(states.Select(s => SendInOrderAsync(messages[s.OutboxId].OrderBy(m => m.SequenceNumber).ToList(), token)));
-
-        var done = results.SelectMany(r => r.Done).ToList();
-        if (done.Count > 0)
-            await db.Set<OutboxMessage>().Where(m => done.Contains(m.SequenceNumber)).ExecuteDeleteAsync(token);
-        for (var i = 0; i < states.Count; i++)
+        await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
         {
-            var result = results[i];
-            if (!result.Failed && messages[states[i].OutboxId].Count() < limit)
-                db.Remove(states[i]);
-            else if (result.Done.Count > 0)
+            var finished = new List<Guid>();
+            var partial = new List<(Guid Id, long Last, List<long> Done)>();
+            for (var i = 0; i < claimed.Count; i++)
             {
-                states[i].LastSequenceNumber = result.Done.Max();
-                states[i].LockId = NewId.NextGuid();
+                var result = results[i];
+                if (!result.Failed && claimed[i].Messages.Count < options.MessageDeliveryLimit)
+                    finished.Add(claimed[i].OutboxId);
+                else if (result.Done.Count > 0)
+                    partial.Add((claimed[i].OutboxId, result.Done.Max(), result.Done));
             }
+
+            sql.AddFinish(batch, finished, partial);
+            // A full batch means more is waiting: wake the other instances (on commit) so they claim the next batches.
+            if (claimed.Count == options.QueryMessageLimit)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{OutboxChannel.Name}', '')"));
+            if (batch.BatchCommands.Count > 0)
+                await batch.ExecuteNonQueryAsync(token);
         }
 
-        await db.SaveChangesAsync(token);
         await transaction.CommitAsync(token);
         delivered.Add(results.Sum(r => r.Sent));
-        return new Pass(states.Count, results.Any(r => r.Failed));
+        return new Pass(claimed.Count, results.Any(r => r.Failed));
     }
 
     /// <summary>Sends one state's messages in sequence order and stops at the first failure, so none overtakes another.</summary>
@@ -207,34 +217,6 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     }
 
     private static TimeSpan Grow(TimeSpan backOff) => TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
-
-    /// <summary>
-    /// The oldest unlocked states that have no older state with the same partition key. An older state held by another
-    /// instance is still visible here, so the newer one waits for it; states without a key never wait.
-    /// </summary>
-    private static string BuildClaimStatement(OutboxTables.Table<OutboxState> table)
-    {
-        var id = table.Column(s => s.OutboxId);
-        var created = table.Column(s => s.Created);
-        var key = table.Column(s => s.PartitionKey);
-        return $$"""
-            SELECT s.* FROM {{table.Name}} AS s
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {{table.Name}} AS p
-                WHERE p.{{key}} = s.{{key}} AND (p.{{created}}, p.{{id}}) < (s.{{created}}, s.{{id}}))
-            ORDER BY s.{{created}}, s.{{id}}
-            LIMIT {0}
-            FOR UPDATE OF s SKIP LOCKED
-            """;
-    }
-
-    /// <summary>The first messages of each claimed state, in sequence order, through the (outbox_id, sequence_number) index.</summary>
-    private static string BuildLoadStatement(OutboxTables.Table<OutboxMessage> table) => $$"""
-        SELECT m.* FROM unnest({0}::uuid[]) AS s(id)
-        CROSS JOIN LATERAL (
-            SELECT * FROM {{table.Name}} WHERE {{table.Column(m => m.OutboxId)}} = s.id
-            ORDER BY {{table.Column(m => m.SequenceNumber)}} LIMIT {1}) AS m
-        """;
 
     private readonly record struct Pass(int Claimed, bool Failed);
 

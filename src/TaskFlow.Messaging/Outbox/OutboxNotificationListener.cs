@@ -8,8 +8,9 @@ using Npgsql;
 namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>
-/// Keeps one dedicated connection LISTENing on <see cref="OutboxChannel.Name"/>; every commit of outbox rows, in any
-/// process, NOTIFYs it (trigger in migrations/0004) and wakes this process's delivery service. Reconnects with back-off.
+/// Keeps one dedicated connection LISTENing on <see cref="OutboxChannel.Name"/> and wakes this process's delivery service
+/// when another process asks: one that committed outbox rows without delivering them itself
+/// (<see cref="OutboxCommitAnnouncer{TDbContext}"/>), or a delivery pass that claimed a full batch. Reconnects with back-off.
 /// </summary>
 public sealed class OutboxNotificationListener<TDbContext>(
     IServiceScopeFactory scopeFactory,

@@ -160,13 +160,15 @@ public class When_the_audit_consumer_meets_duplicates_and_poison
     {
         var eventId = Guid.NewGuid();
         var messageId = Guid.NewGuid();
-        var message = new TaskFlow.Contracts.TaskCompleted(eventId, Guid.NewGuid(), Guid.NewGuid(), 2, DateTimeOffset.UtcNow,
+        var taskId = Guid.NewGuid();
+        var message = new TaskFlow.Contracts.TaskCompleted(eventId, taskId, Guid.NewGuid(), 2, DateTimeOffset.UtcNow,
             new TaskFlow.Contracts.TaskSnapshot("Twice", null, "none", [], "completed", null, [], null, DateTimeOffset.UtcNow));
         var body = When_the_audit_log_reaches_a_month_without_a_partition.MassTransitEnvelope(message, "TaskCompleted", messageId);
 
         await IntegrationSetup.Broker.PublishRawAsync("taskflow.tasks.completed", body, "application/vnd.masstransit+json");
         await IntegrationSetup.Broker.PublishRawAsync("taskflow.tasks.completed", body, "application/vnd.masstransit+json");
-        var marker = await MarkerAsync();
+        // Same task: the audit consumer takes one task's events one at a time, so the marker comes after both copies.
+        var marker = await MarkerAsync(taskId);
 
         Assert.That(await IntegrationSetup.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE event_id = @id", ("id", eventId)), Is.EqualTo(1));
         Assert.That(marker, Is.EqualTo(1));
@@ -186,11 +188,14 @@ public class When_the_audit_consumer_meets_duplicates_and_poison
         Assert.That(marker, Is.EqualTo(1), "a good event behind the poison one is still audited");
     }
 
-    /// <summary>Publishes a good event after whatever came before and waits for it: the consumer has moved past the earlier ones.</summary>
-    private static async Task<long> MarkerAsync()
+    /// <summary>
+    /// Publishes a good event after whatever came before and waits for it. Events of other tasks run in parallel, so only
+    /// for earlier events of <paramref name="taskId"/> does its arrival mean the consumer has moved past them.
+    /// </summary>
+    private static async Task<long> MarkerAsync(Guid? taskId = null)
     {
         var eventId = Guid.NewGuid();
-        var marker = new TaskFlow.Contracts.TaskReopened(eventId, Guid.NewGuid(), Guid.NewGuid(), 3, DateTimeOffset.UtcNow,
+        var marker = new TaskFlow.Contracts.TaskReopened(eventId, taskId ?? Guid.NewGuid(), Guid.NewGuid(), 3, DateTimeOffset.UtcNow,
             new TaskFlow.Contracts.TaskSnapshot("Marker", null, "none", [], "open", null, [], null, null));
         await IntegrationSetup.Broker.PublishRawAsync("taskflow.tasks.reopened",
             When_the_audit_log_reaches_a_month_without_a_partition.MassTransitEnvelope(marker, "TaskReopened"), "application/vnd.masstransit+json");

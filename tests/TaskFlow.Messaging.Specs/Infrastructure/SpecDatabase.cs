@@ -3,13 +3,14 @@ namespace TaskFlow.Messaging.Specs.Infrastructure;
 public static class SpecDatabase
 {
     /// <summary>
-    /// A throw-away database with the messaging tables from migrations/0004_messaging.sql, the scheduler's (and Quartz's)
+    /// A throw-away database with the messaging tables from migrations/0004_messaging.sql (and its later change in
+    /// 0010_outbox_wake_in_process.sql), the scheduler's (and Quartz's)
     /// from migrations/0005_scheduler.sql, and the specs' own table.
     /// </summary>
     public static Task<TestDatabase> CreateAsync(string purpose, bool migrate = true) =>
         TestDatabase.CreateAsync(purpose, migrate ? PrepareAsync : null);
 
-    public static string MessagingScript() => Script("0004_messaging.sql");
+    public static string MessagingScript() => Script("0004_messaging.sql") + ";\n" + Script("0010_outbox_wake_in_process.sql");
 
     public static string SchedulerScript() => Script("0005_scheduler.sql");
 

@@ -1,0 +1,123 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TaskFlow.Messaging.Outbox;
+
+/// <summary>
+/// The delivery pass's SQL, built once from the DbContext's model (so any naming convention holds), and read without EF's
+/// query pipeline: one statement claims the states and brings their first messages, one batch finishes them.
+/// </summary>
+internal sealed class DeliveryStatements
+{
+    private readonly string claim;
+    private readonly string deleteFinished;
+    private readonly string deleteSent;
+    private readonly string recordProgress;
+    private readonly (IProperty Property, ValueConverter? Converter)[] messageColumns;
+
+    public DeliveryStatements(OutboxTables tables, int stateLimit, int messageLimit)
+    {
+        var state = tables.OutboxState;
+        var message = tables.OutboxMessage;
+        var id = state.Column(s => s.OutboxId);
+        var created = state.Column(s => s.Created);
+        var key = state.Column(s => s.PartitionKey);
+        var sequence = message.Column(m => m.SequenceNumber);
+
+        // The sequence number first: a claimed state with no message left comes back once, with nulls from there on.
+        messageColumns = [.. message.EntityType.GetProperties()
+            .Where(p => p.PropertyInfo is not null)
+            .OrderBy(p => p.Name == nameof(OutboxMessage.SequenceNumber) ? 0 : 1)
+            .Select(p => (p, p.GetTypeMapping().Converter))];
+        var columns = string.Join(", ", messageColumns.Select(c => "m." + message.Column(c.Property)));
+
+        // The oldest unlocked states that have no older state with the same partition key. An older state held by another
+        // pass is still visible here, so the newer one waits for it; states without a key never wait.
+        claim = $"""
+            WITH claimed AS (
+                SELECT s.{id}, s.{created} FROM {state.Name} AS s
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM {state.Name} AS p
+                    WHERE p.{key} = s.{key} AND (p.{created}, p.{id}) < (s.{created}, s.{id}))
+                ORDER BY s.{created}, s.{id}
+                LIMIT {stateLimit}
+                FOR UPDATE OF s SKIP LOCKED)
+            SELECT c.{id}, {columns}
+            FROM claimed AS c
+            LEFT JOIN LATERAL (
+                SELECT * FROM {message.Name} WHERE {message.Column(m => m.OutboxId)} = c.{id}
+                ORDER BY {sequence} LIMIT {messageLimit}) AS m ON true
+            ORDER BY c.{created}, c.{id}, m.{sequence}
+            """;
+        // The foreign key deletes a finished state's messages with it.
+        deleteFinished = $"DELETE FROM {state.Name} WHERE {id} = ANY($1)";
+        deleteSent = $"DELETE FROM {message.Name} WHERE {sequence} = ANY($1)";
+        recordProgress = $"""
+            UPDATE {state.Name} AS s SET {state.Column(s => s.LastSequenceNumber)} = v.last, {state.Column(s => s.LockId)} = v.lock
+            FROM unnest($1::uuid[], $2::bigint[], $3::uuid[]) AS v(id, last, lock)
+            WHERE s.{id} = v.id
+            """;
+    }
+
+    /// <summary>The claimed states, oldest first, each with its first messages in sequence order.</summary>
+    public async Task<List<ClaimedState>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
+    {
+        await using var command = new NpgsqlCommand(claim, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(token);
+        var states = new List<ClaimedState>();
+        ClaimedState? current = null;
+        while (await reader.ReadAsync(token))
+        {
+            var outboxId = reader.GetGuid(0);
+            if (current is null || current.OutboxId != outboxId)
+            {
+                current = new ClaimedState(outboxId, []);
+                states.Add(current);
+            }
+
+            if (await reader.IsDBNullAsync(1, token))
+                continue;
+            var message = new OutboxMessage();
+            for (var i = 0; i < messageColumns.Length; i++)
+            {
+                var (property, converter) = messageColumns[i];
+                var value = await reader.IsDBNullAsync(i + 1, token) ? null : reader.GetValue(i + 1);
+                if (value is not null && converter is not null)
+                    value = converter.ConvertFromProvider(value);
+                property.PropertyInfo!.SetValue(message, value);
+            }
+
+            current.Messages.Add(message);
+        }
+
+        return states;
+    }
+
+    /// <summary>Deletes the finished states (and their messages); for the others, the messages sent and how far they got.</summary>
+    public void AddFinish(NpgsqlBatch batch, List<Guid> finished, List<(Guid Id, long Last, List<long> Done)> partial)
+    {
+        if (finished.Count > 0)
+            batch.BatchCommands.Add(Command(deleteFinished, new NpgsqlParameter { Value = finished.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid }));
+        if (partial.Count == 0)
+            return;
+        batch.BatchCommands.Add(Command(deleteSent,
+            new NpgsqlParameter { Value = partial.SelectMany(p => p.Done).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint }));
+        batch.BatchCommands.Add(Command(recordProgress,
+            new NpgsqlParameter { Value = partial.Select(p => p.Id).ToArray() },
+            new NpgsqlParameter { Value = partial.Select(p => p.Last).ToArray() },
+            new NpgsqlParameter { Value = partial.Select(_ => MassTransit.NewId.NextGuid()).ToArray() }));
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+}
+
+/// <summary>One claimed outbox state and the messages loaded for it.</summary>
+internal sealed record ClaimedState(Guid OutboxId, List<OutboxMessage> Messages);
