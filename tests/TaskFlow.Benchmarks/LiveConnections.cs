@@ -122,7 +122,7 @@ internal static class LiveConnections
 
     // As a browser connects: the token on negotiate in the Authorization header, on the WebSocket (which cannot carry
     // headers) in the access_token query parameter.
-    private static HubConnection Connect(Uri api, string token) => new HubConnectionBuilder()
+    internal static HubConnection Connect(Uri api, string token) => new HubConnectionBuilder()
         .WithUrl(new Uri(api, "hubs/notifications"), options =>
         {
             options.Transports = HttpTransportType.WebSockets;
@@ -194,19 +194,21 @@ internal static class LiveConnections
         $"| {what} | {memory.Resident / 1024.0 / 1024.0:F1} MiB{(memory.Settled ? "" : $" (still growing after {SettleDeadline.TotalSeconds:F0} s)")} " +
         $"| {memory.Heap / 1024.0 / 1024.0:F1} MiB |";
 
-    // Interpolated between the two nearest samples, as PostgreSQL's percentile_cont that the other scenarios use.
+    /// <summary>Of sorted samples, interpolated between the two nearest, as PostgreSQL's percentile_cont that the other scenarios use.</summary>
+    internal static double Percentile(List<double> sorted, double fraction)
+    {
+        var rank = fraction * (sorted.Count - 1);
+        var low = (int)rank;
+        var high = Math.Min(low + 1, sorted.Count - 1);
+        return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+    }
+
     private static string Percentiles(List<double> samples)
     {
         if (samples.Count == 0)
             return "- | - | - | -";
         samples.Sort();
-        double At(double fraction)
-        {
-            var rank = fraction * (samples.Count - 1);
-            var low = (int)rank;
-            var high = Math.Min(low + 1, samples.Count - 1);
-            return samples[low] + (samples[high] - samples[low]) * (rank - low);
-        }
+        double At(double fraction) => Percentile(samples, fraction);
         return string.Create(CultureInfo.InvariantCulture, $"{At(0.5):F1} ms | {At(0.95):F1} ms | {At(0.99):F1} ms | {samples[^1]:F1} ms");
     }
 }

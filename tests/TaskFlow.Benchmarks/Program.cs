@@ -9,10 +9,9 @@ using TaskFlow.Benchmarks;
 //   latency    - commit (the event's occurredAt, stamped just before the API's SaveChanges) to the audit
 //                consumer's insert (audit_log.recorded_at, the consumer transaction's start): p50/p99/max;
 //   throughput - a burst of creates from many clients, and how fast their events reach the audit log;
-//   reminders  - with --reminders N: N tasks whose reminders all fall due in the same second; how fast they are
-//                scheduled (task created -> its ReminderTriggered stored in the scheduler's table under the saga's
-//                token), and how late each was published (the scheduler's MT-Quartz-Sent stamp, which the saga
-//                records as reminder_state.fired_at, minus its fire time);
+//   reminders  - with --reminders N: N tasks whose reminders all fall due in the same second, spread over
+//                --reminder-users accounts (1) that each hold one notification connection; how fast they are
+//                scheduled, and how late each was published, stored in the inbox and received (ReminderArrival.cs);
 //   recurrence - with --recurrence N: N tasks repeating from completion, each completed once the previous one's next
 //                occurrence exists; how long from each completion (tasks.completed_at) to its next occurrence's commit
 //                (the new task's created_at);
@@ -32,6 +31,7 @@ var burstCount = Arg("--burst", 5_000);
 var clients = Arg("--clients", 16);
 var reminderCount = Arg("--reminders", 0);
 var reminderLead = Arg("--reminder-lead", 0);
+var reminderUsers = Arg("--reminder-users", 1);
 var recurrenceCount = Arg("--recurrence", 0);
 var connectionCount = Arg("--connections", 0);
 // Register and login take 2 of the address's 10 calls a minute: 8 accounts and this run's own fit in two windows, so
@@ -75,7 +75,7 @@ Console.WriteLine($"burst of {burstCount} creates from {clients} clients: API {b
 if (recurrenceCount > 0)
     await RecurrenceAsync(recurrenceCount);
 if (reminderCount > 0)
-    await RemindersAsync(reminderCount, reminderLead > 0 ? reminderLead : Math.Max(60, reminderCount / 20));
+    await ReminderArrival.RunAsync(api, database, reminderCount, reminderUsers, reminderLead > 0 ? reminderLead : Math.Max(60, reminderCount / 20));
 return;
 
 async Task RecurrenceAsync(int count)
@@ -108,49 +108,6 @@ async Task RecurrenceAsync(int count)
     await reader.ReadAsync();
     Console.WriteLine($"completion->next occurrence, {count} sequential completions: p50 {reader.GetDouble(0):F1} ms, " +
                       $"p99 {reader.GetDouble(1):F1} ms, max {Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture):F1} ms");
-}
-
-// Every reminder fires at the same whole second, far enough ahead for all of them to be scheduled first.
-async Task RemindersAsync(int count, int leadSeconds)
-{
-    var now = DateTimeOffset.UtcNow;
-    var fireAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(leadSeconds);
-    var due = fireAt.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-    var clock = Stopwatch.StartNew();
-    var next = -1;
-    await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
-    {
-        while (Interlocked.Increment(ref next) < count)
-        {
-            var task = new { title = $"reminder {next}", due = new { dateTime = due, timeZone = "UTC" }, reminders = new[] { "PT1M" } };
-            (await http.PostAsJsonAsync("api/v1/tasks", task)).EnsureSuccessStatusCode();
-        }
-    }));
-    var created = clock.Elapsed.TotalSeconds;
-    await WaitForAsync("""
-        SELECT count(*) FROM reminder_state r
-        WHERE r.owner_id = @owner
-          AND (r.current_state = 'Fired' OR EXISTS (SELECT 1 FROM scheduled_message m WHERE m.token_id = r.due_token_id))
-        """, count, TimeSpan.FromSeconds(leadSeconds + 120));
-    var scheduled = clock.Elapsed.TotalSeconds;
-    if (DateTimeOffset.UtcNow >= fireAt)
-        Console.WriteLine($"warning: not all were scheduled by their time; a longer --reminder-lead than {leadSeconds} s measures firing alone");
-    Console.WriteLine($"{count} reminders due at {fireAt:HH:mm:ss}: created through the API in {created:F1} s ({count / created:F0}/s); " +
-                      $"all scheduled after {scheduled:F1} s ({count / scheduled:F0}/s), {(fireAt - DateTimeOffset.UtcNow).TotalSeconds:F1} s before their time");
-    await WaitForAsync("SELECT count(*) FROM reminder_state WHERE owner_id = @owner AND current_state = 'Fired'", count, TimeSpan.FromSeconds(leadSeconds + 600));
-    Console.WriteLine($"the reminder saga had recorded every one as fired {(DateTimeOffset.UtcNow - fireAt).TotalSeconds:F1} s after their time");
-    await using var connection = new NpgsqlConnection(database);
-    await connection.OpenAsync();
-    await using var query = new NpgsqlCommand("""
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms), percentile_cont(0.99) WITHIN GROUP (ORDER BY ms), max(ms),
-               count(*) FILTER (WHERE ms <= 1000)
-        FROM (SELECT extract(epoch FROM fired_at - fire_at) * 1000 AS ms FROM reminder_state WHERE owner_id = @owner) AS l
-        """, connection);
-    query.Parameters.AddWithValue("owner", owner);
-    await using var reader = await query.ExecuteReaderAsync();
-    await reader.ReadAsync();
-    Console.WriteLine($"ReminderTriggered published late by p50 {reader.GetDouble(0):F0} ms, p99 {reader.GetDouble(1):F0} ms, " +
-                      $"max {Convert.ToDouble(reader.GetValue(2), CultureInfo.InvariantCulture):F0} ms; {reader.GetInt64(3)} of {count} within 1 s");
 }
 
 async Task WaitForAsync(string countSql, int expected, TimeSpan within)
