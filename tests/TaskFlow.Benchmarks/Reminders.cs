@@ -19,7 +19,7 @@ internal static class Reminders
 
     private const string Scheduled = """
         SELECT count(*) FROM reminder_state r
-        WHERE r.current_state = 'Fired' OR EXISTS (SELECT 1 FROM scheduled_message m WHERE m.token_id = r.due_token_id)
+        WHERE r.current_state IN ('Fired', 'Skipped') OR EXISTS (SELECT 1 FROM scheduled_message m WHERE m.token_id = r.due_token_id)
         """;
 
     public static async Task RunAsync(Bench bench)
@@ -71,12 +71,14 @@ internal static class Reminders
             }
             delivering.Value = Volatile.Read(ref arrived);
 
-            var published = await PublishedLatenessAsync(bench, count);
+            var (published, stored, skipped) = await LatenessAsync(bench, count, fireAt);
             var atClients = lateness.Summarize();
             bench.Report.Add(new Row(Scenario, $"{count:N0} reminders due in one second ({users.Length} users): created through the API, then all scheduled",
                 string.Create(CultureInfo.InvariantCulture, $"created in {createdIn.TotalSeconds:F1} s ({count / createdIn.TotalSeconds:N0}/s); {scheduled:N0} scheduled after {scheduledIn.TotalSeconds:F1} s ({scheduled / scheduledIn.TotalSeconds:N0}/s), {beforeTime.TotalSeconds:F1} s before their time{(created.Failed > 0 ? $"; {created.Failed} failed" : "")}")));
             bench.Report.Add(new Row(Scenario, "ReminderTriggered published by the scheduler, late by",
                 string.Create(CultureInfo.InvariantCulture, $"p50 {published.P50:F0} / p99 {published.P99:F0} / max {published.Max:F0} ms ({published.Count:N0} recorded)")));
+            bench.Report.Add(new Row(Scenario, "notification stored in the owner's inbox, late by",
+                string.Create(CultureInfo.InvariantCulture, $"p50 {stored.P50:F0} / p99 {stored.P99:F0} / max {stored.Max:F0} ms ({stored.Count:N0} stored{(skipped > 0 ? $"; {skipped} planned only after their task fell due, never fired" : "")})")));
             bench.Report.Add(new Row(Scenario, "notification at the owner's SignalR client, late by",
                 string.Create(CultureInfo.InvariantCulture, $"p50 {atClients.P50:F0} / p95 {atClients.P95:F0} / p99 {atClients.P99:F0} / max {atClients.Max:F0} ms ({atClients.Count:N0} of {count:N0} arrived)"),
                 $"all, p99 < {ClientTarget.TotalSeconds:F0} s", atClients.Count == count && beforeTime > TimeSpan.Zero && atClients.P99 < ClientTarget.TotalMilliseconds));
@@ -88,7 +90,9 @@ internal static class Reminders
                 scheduled,
                 scheduledSeconds = scheduledIn.TotalSeconds,
                 scheduledBeforeTimeSeconds = beforeTime.TotalSeconds,
+                skipped,
                 publishedLatenessMs = published,
+                storedLatenessMs = stored,
                 clientLatenessMs = atClients,
             });
             delivering.Description = $"Reminders: at clients p99 {atClients.P99:F0} ms late";
@@ -100,18 +104,26 @@ internal static class Reminders
         }
     }
 
-    // The saga records each ReminderTriggered it sees come back with the scheduler's own send time (MT-Quartz-Sent):
-    // read once it has recorded them all, or what it has after the straggler allowance.
-    private static async Task<LatencySummary> PublishedLatenessAsync(Bench bench, int count)
+    // The saga records each ReminderTriggered it sees come back with the scheduler's own send time (MT-Quartz-Sent),
+    // and the inbox stamps each notification as its transaction starts: read once the saga has settled every
+    // reminder (fired, or skipped when planned only after its task fell due), or after the straggler allowance.
+    private static async Task<(LatencySummary Published, LatencySummary Stored, long Skipped)> LatenessAsync(Bench bench, int count, DateTimeOffset fireAt)
     {
-        await bench.WaitForCountAsync("SELECT count(*) FROM reminder_state WHERE current_state = 'Fired'", count, Straggler);
-        var lateness = new Latencies();
+        await bench.WaitForCountAsync("SELECT count(*) FROM reminder_state WHERE current_state IN ('Fired', 'Skipped')", count, Straggler);
         await using var connection = new NpgsqlConnection(bench.System.Database);
         await connection.OpenAsync();
-        await using var query = new NpgsqlCommand("SELECT fired_at - fire_at FROM reminder_state WHERE current_state = 'Fired'", connection);
-        await using var reader = await query.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            lateness.Record(reader.GetFieldValue<TimeSpan>(0));
-        return lateness.Summarize();
+        async Task<LatencySummary> ReadAsync(string sql)
+        {
+            var lateness = new Latencies();
+            await using var query = new NpgsqlCommand(sql, connection) { Parameters = { new("fireAt", fireAt) } };
+            await using var reader = await query.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                lateness.Record(reader.GetFieldValue<TimeSpan>(0));
+            return lateness.Summarize();
+        }
+        var published = await ReadAsync("SELECT fired_at - fire_at FROM reminder_state WHERE current_state = 'Fired'");
+        var stored = await ReadAsync("SELECT stored_at - @fireAt FROM notifications WHERE kind = 'reminder.triggered'");
+        var skipped = await bench.CountAsync("SELECT count(*) FROM reminder_state WHERE current_state = 'Skipped'");
+        return (published, stored, skipped);
     }
 }

@@ -17,6 +17,27 @@ public sealed class LiveNotifier(IHubContext<NotificationHub> hub) : IConsumer<N
             .SendAsync(LiveNotification.Method, LiveNotification.From(context.Message), context.CancellationToken);
 }
 
+/// <summary>
+/// A push only hands the message to the owner's connections, so what bounds a burst (ten thousand reminders in one
+/// second) is how many notifications are on their way from the broker at once: MassTransit's default prefetch of twice
+/// the processor count waits for an acknowledgement round trip every few messages. Many at once, but one owner at a
+/// time, so each owner's pushes keep the order of their ids.
+/// </summary>
+public sealed class LiveNotifierDefinition : ConsumerDefinition<LiveNotifier>
+{
+    private const int InFlight = 256;
+
+    public LiveNotifierDefinition() => ConcurrentMessageLimit = InFlight;
+
+    protected override void ConfigureConsumer(
+        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<LiveNotifier> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = InFlight;
+        var partitioner = endpointConfigurator.CreatePartitioner(64);
+        consumerConfigurator.Message<NotificationAdded>(m => m.UsePartitioner(partitioner, c => c.Message.OwnerId));
+    }
+}
+
 public static class LiveNotificationRegistration
 {
     /// <summary>The hub, and the consumer that feeds it from this instance's own temporary queue.</summary>
@@ -30,7 +51,7 @@ public static class LiveNotificationRegistration
     public static IBusRegistrationConfigurator AddTaskFlowLiveNotifier(this IBusRegistrationConfigurator bus)
     {
         // Auto-deleted with its connection: a stopped instance leaves no queue collecting events nobody will push.
-        bus.AddConsumer<LiveNotifier>().Endpoint(endpoint =>
+        bus.AddConsumer<LiveNotifier, LiveNotifierDefinition>().Endpoint(endpoint =>
         {
             endpoint.Name = $"{MessagingExtensions.LiveQueuePrefix}{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}";
             endpoint.Temporary = true;

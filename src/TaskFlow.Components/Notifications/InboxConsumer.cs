@@ -12,11 +12,13 @@ namespace TaskFlow.Components.Notifications;
 /// Keeps each user's inbox: every task event and fired reminder becomes a notification, stored once per event, and
 /// is then announced as <see cref="NotificationAdded"/> for the API instances to push live, unless the user's
 /// preferences leave its kind out or it is their quiet hours. One owner's notifications are stored and announced one
-/// at a time, so their ids follow commit order and their pushes follow their ids.
+/// at a time, so their ids follow commit order and their pushes follow their ids. Fired reminders arrive in bursts (ten
+/// thousand due in one second), so they are stored in batches: one transaction and one statement for up to
+/// <see cref="InboxConsumerDefinition.ReminderBatchSize"/> of them, instead of one transaction each.
 /// </summary>
 public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
     IConsumer<TaskCreated>, IConsumer<TaskUpdated>, IConsumer<TaskCompleted>, IConsumer<TaskReopened>, IConsumer<TaskDeleted>,
-    IConsumer<ReminderTriggered>
+    IConsumer<Batch<ReminderTriggered>>
 {
     public Task Consume(ConsumeContext<TaskCreated> context) =>
         StoreAsync(context, context.Message,
@@ -34,11 +36,59 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
     public Task Consume(ConsumeContext<TaskDeleted> context) =>
         StoreAsync(context, context.Message, NotificationKinds.TaskDeleted, context.Message.Title);
 
-    public Task Consume(ConsumeContext<ReminderTriggered> context)
+    public async Task Consume(ConsumeContext<Batch<ReminderTriggered>> context)
     {
-        var e = context.Message;
-        var sentAt = context.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent) ?? e.IntendedAt;
-        return StoreAsync(context, e.EventId, e.OwnerId, NotificationKinds.ReminderTriggered, e.TaskId, e.Title, null, e.ReminderId, sentAt);
+        // A redelivered message can share a batch with its first delivery: the event id is stored once either way.
+        var fired = context.Message
+            .DistinctBy(m => m.Message.EventId)
+            .Select(m => (m.Message, SentAt: (m.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent) ?? m.Message.IntendedAt).ToUniversalTime()))
+            .ToList();
+        var owners = fired.Select(f => f.Message.OwnerId.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
+
+        List<StoredReminder> stored;
+        await using (var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken))
+        {
+            // The same owner lock as a single event's, taken for every owner in the batch (in one order, so two batches
+            // cannot deadlock): each owner's ids still follow commit order.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"SELECT pg_advisory_xact_lock(hashtextextended(o, 7)) FROM (SELECT o FROM unnest({owners}) AS o ORDER BY o) AS sorted",
+                context.CancellationToken);
+            // In arrival order, one statement: the ids are drawn row by row as the select yields them.
+            stored = await db.Database
+                .SqlQuery<StoredReminder>($"""
+                    WITH fired AS (
+                        SELECT * FROM unnest({fired.Select(f => f.Message.OwnerId).ToArray()}, {fired.Select(f => f.Message.EventId).ToArray()},
+                                             {fired.Select(f => f.Message.TaskId).ToArray()}, {fired.Select(f => f.Message.Title).ToArray()},
+                                             {fired.Select(f => f.Message.ReminderId).ToArray()}, {fired.Select(f => f.SentAt).ToArray()})
+                            WITH ORDINALITY AS f (owner_id, event_id, task_id, title, reminder_id, occurred_at, n)
+                    ),
+                    stored AS (
+                        INSERT INTO notifications (owner_id, event_id, kind, task_id, title, reminder_id, occurred_at)
+                        SELECT f.owner_id, f.event_id, {NotificationKinds.ReminderTriggered}, f.task_id, f.title, f.reminder_id, f.occurred_at
+                        FROM fired f
+                        WHERE EXISTS (SELECT 1 FROM users WHERE id = f.owner_id)
+                        ORDER BY f.n
+                        ON CONFLICT (event_id) DO NOTHING
+                        RETURNING id, owner_id, event_id, task_id, title, reminder_id, occurred_at
+                    )
+                    SELECT s.id, s.owner_id, s.event_id, s.task_id, s.title, s.reminder_id, s.occurred_at,
+                           u.time_zone, p.live_kinds, p.quiet_start, p.quiet_end
+                    FROM stored s
+                    JOIN users u ON u.id = s.owner_id
+                    LEFT JOIN notification_preferences p ON p.owner_id = s.owner_id
+                    ORDER BY s.id
+                    """)
+                .ToListAsync(context.CancellationToken);
+            await transaction.CommitAsync(context.CancellationToken);
+        }
+
+        // Started in id order, so each owner's pushes leave in the order of their ids; the broker confirms them together.
+        var now = clock.GetUtcNow();
+        await Task.WhenAll(stored
+            .Where(s => s.ToStored().PushesLive(NotificationKinds.ReminderTriggered, now))
+            .Select(s => context.Publish(
+                new NotificationAdded(s.Id, s.EventId, s.OwnerId, NotificationKinds.ReminderTriggered, s.TaskId, s.Title, null, s.ReminderId, s.OccurredAt),
+                context.CancellationToken)));
     }
 
     private Task StoreAsync(ConsumeContext context, ITaskEvent e, string kind, string title) =>
@@ -87,6 +137,14 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
             new NotificationAdded(stored.Id, eventId, ownerId, kind, taskId, title, version, reminderId, occurredAt), context.CancellationToken);
     }
 
+    /// <summary>A fired reminder just stored, with its owner's preferences.</summary>
+    private sealed record StoredReminder(
+        long Id, Guid OwnerId, Guid EventId, Guid TaskId, string Title, Guid ReminderId, DateTimeOffset OccurredAt,
+        string TimeZone, string[]? LiveKinds, TimeOnly? QuietStart, TimeOnly? QuietEnd)
+    {
+        public Stored ToStored() => new(Id, TimeZone, LiveKinds, QuietStart, QuietEnd);
+    }
+
     /// <summary>A notification just stored, and what its owner wants pushed live (no preferences saved: all of it).</summary>
     private sealed record Stored(long Id, string TimeZone, string[]? LiveKinds, TimeOnly? QuietStart, TimeOnly? QuietEnd)
     {
@@ -103,19 +161,32 @@ public sealed class InboxConsumerDefinition : ConsumerDefinition<InboxConsumer>
 {
     public const string Queue = Messaging.MessagingExtensions.NotificationQueue;
 
+    /// <summary>
+    /// Fired reminders stored per transaction. A batch closes when full or <see cref="ReminderBatchWait"/> after its
+    /// first message, so a lone reminder waits no longer than that.
+    /// </summary>
+    public const int ReminderBatchSize = 100;
+
+    public static readonly TimeSpan ReminderBatchWait = TimeSpan.FromMilliseconds(10);
+
     public InboxConsumerDefinition()
     {
         EndpointName = Queue;
-        ConcurrentMessageLimit = 32;
+        // Room for the partitions of task events and for a batch of reminders being stored while the next one fills.
+        ConcurrentMessageLimit = 2 * ReminderBatchSize + 32;
     }
 
     /// <summary>One owner at a time: their ids then increase in the order their notifications commit.</summary>
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<InboxConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.PrefetchCount = 64;
+        endpointConfigurator.PrefetchCount = 2 * ReminderBatchSize + 32;
         var partitioner = endpointConfigurator.CreatePartitioner(32);
         consumerConfigurator.PartitionByOwner(partitioner);
-        consumerConfigurator.Message<ReminderTriggered>(m => m.UsePartitioner(partitioner, c => c.Message.OwnerId));
+        // One batch at a time: the owner locks of two batches never interleave, and their pushes leave in id order.
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(ReminderBatchSize)
+            .SetTimeLimit(ReminderBatchWait)
+            .SetConcurrencyLimit(1));
     }
 }

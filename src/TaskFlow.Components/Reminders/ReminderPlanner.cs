@@ -43,12 +43,25 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
         if (wanted.Count == 0 && created)
             return;
 
-        var previous = await LockAsync(taskId, context.CancellationToken);
-        if (version <= previous.TaskVersion)
-            return;
+        var wantedIds = wanted.Select(r => r.Id).ToArray();
+        ReminderPlan? previous = null;
+        if (created)
+        {
+            // A creation is its task's first event, so it normally finds no plan: one statement records its plan, where
+            // locking an empty row and updating it would take three. A row already there means a later event of the
+            // task overtook this one (two workers) and planned already.
+            if (!await RecordFirstPlanAsync(taskId, version, wantedIds, context.CancellationToken))
+                return;
+        }
+        else
+        {
+            previous = await LockAsync(taskId, context.CancellationToken);
+            if (version <= previous.TaskVersion)
+                return;
+        }
 
         var endpoint = await context.GetSendEndpoint(ReminderStateDefinition.Address);
-        foreach (var gone in previous.ReminderIds.Except(wanted.Select(r => r.Id)))
+        foreach (var gone in (previous?.ReminderIds ?? []).Except(wantedIds))
             await endpoint.Send(new CancelReminder(gone, taskId, version, Discard: true), context.CancellationToken);
 
         foreach (var (id, offset, fireAt) in wanted)
@@ -59,8 +72,11 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
             await endpoint.Send(command, context.CancellationToken);
         }
 
-        previous.TaskVersion = version;
-        previous.ReminderIds = wanted.Select(r => r.Id).ToArray();
+        if (previous is not null)
+        {
+            previous.TaskVersion = version;
+            previous.ReminderIds = wantedIds;
+        }
         await db.SaveChangesAsync(context.CancellationToken);
     }
 
@@ -75,6 +91,11 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
                 ReminderOffsets.TryParse(offset, out var span, out _) ? due.At - span : due.At))
             .ToList();
     }
+
+    private async Task<bool> RecordFirstPlanAsync(Guid taskId, int version, Guid[] reminderIds, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO reminder_plan (task_id, task_version, reminder_ids) VALUES ({taskId}, {version}, {reminderIds}) ON CONFLICT DO NOTHING",
+            cancellationToken) == 1;
 
     private async Task<ReminderPlan> LockAsync(Guid taskId, CancellationToken cancellationToken)
     {
@@ -104,15 +125,17 @@ public sealed class ReminderPlannerDefinition : ConsumerDefinition<ReminderPlann
     public ReminderPlannerDefinition()
     {
         EndpointName = Queue;
-        ConcurrentMessageLimit = 16;
+        // As many at once as the saga it feeds: with fewer, a burst of creations is planned last, behind the audit and
+        // the notifications of the same events, although only its reminders have a deadline.
+        ConcurrentMessageLimit = 32;
     }
 
     /// <summary>Events of one task are planned in the order they arrive.</summary>
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ReminderPlanner> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.PrefetchCount = 32;
-        var partitioner = endpointConfigurator.CreatePartitioner(16);
+        endpointConfigurator.PrefetchCount = 64;
+        var partitioner = endpointConfigurator.CreatePartitioner(32);
         consumerConfigurator.PartitionByTask(partitioner);
     }
 }
