@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace TaskFlow.Benchmarks;
 
 /// <summary>How a load went: requests that succeeded and failed, their latencies, and the time until the last answer.</summary>
-internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Latency, TimeSpan Elapsed, long[] StartedAt)
+internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Latency, TimeSpan Elapsed, long[] StartedAt, int Dropped = 0)
 {
     public double Rate => Succeeded / Elapsed.TotalSeconds;
 }
@@ -12,9 +12,13 @@ internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Late
 /// <summary>Drives requests at the API in the two ways load arrives: at a fixed rate, or as fast as answers come.</summary>
 internal static class Load
 {
+    public const int InFlight = 256;
+
     /// <summary>
     /// Open loop: request i starts at i / rate seconds whether or not earlier ones were answered, and its latency is
     /// counted from that intended start, so a stall is charged to every request it delayed (no coordinated omission).
+    /// At most <see cref="InFlight"/> wait for answers at once, as a proxy in front of the API would allow: beyond
+    /// that a request is dropped and counted, rather than piling thousands of connections onto a saturated API.
     /// </summary>
     public static async Task<LoadResult> OpenLoopAsync(int rate, TimeSpan phase, ProgressTask step, Func<int, Task<bool>> send)
     {
@@ -23,6 +27,8 @@ internal static class Load
         var latencies = new Latencies();
         var startedAt = new long[count];
         var failed = 0;
+        var dropped = 0;
+        var waiting = 0;
         var requests = new List<Task>(count);
         var origin = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
@@ -32,14 +38,22 @@ internal static class Load
             if (wait > TimeSpan.FromMilliseconds(1))
                 await Task.Delay(wait);
             startedAt[i] = origin + (long)(due.TotalSeconds * Stopwatch.Frequency);
+            if (Volatile.Read(ref waiting) >= InFlight)
+            {
+                dropped++;
+                step.Increment(1);
+                continue;
+            }
+            Interlocked.Increment(ref waiting);
             requests.Add(TimedAsync(i));
         }
         await Task.WhenAll(requests);
-        return new LoadResult(count - failed, failed, latencies.Summarize(), Stopwatch.GetElapsedTime(origin), startedAt);
+        return new LoadResult(count - failed - dropped, failed, latencies.Summarize(), Stopwatch.GetElapsedTime(origin), startedAt, dropped);
 
         async Task TimedAsync(int i)
         {
             var ok = await SafelyAsync(send, i);
+            Interlocked.Decrement(ref waiting);
             if (ok)
                 latencies.RecordSince(startedAt[i]);
             else

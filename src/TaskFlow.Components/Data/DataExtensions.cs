@@ -14,7 +14,8 @@ public static class DataExtensions
     /// <summary>PostgreSQL through EF Core, its readiness check, and the schema migration at start-up.</summary>
     public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
     {
-        var connectionString = WithAutoPrepare(builder.Configuration.GetTaskFlowConnectionString());
+        var connectionString = WithAutoPrepare(builder.Configuration.GetTaskFlowConnectionString(),
+            builder.Configuration.GetValue("Database:MaxPoolSize", DefaultMaxPoolSize));
         builder.Services.AddDbContext<TaskFlowDbContext>((services, options) => options
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
@@ -30,16 +31,27 @@ public static class DataExtensions
     }
 
     /// <summary>
+    /// Connections one host opens at most. PostgreSQL refuses connections beyond its max_connections (100 by default)
+    /// with 53300, and Npgsql's own default (100 per pool) let an overloaded API alone take them all, failing requests
+    /// and the worker's consumers alike; with the API and the worker at 40 each, an overload makes requests wait for a
+    /// connection instead.
+    /// </summary>
+    public const int DefaultMaxPoolSize = 40;
+
+    /// <summary>
     /// Prepared statements unless the connection string says otherwise: the same few statements run for every task and
     /// message, so each pooled connection prepares them once and PostgreSQL skips parsing and planning them afterwards.
+    /// The pool is bounded to <paramref name="maxPoolSize"/> unless the connection string sets its own bound.
     /// </summary>
-    public static string WithAutoPrepare(string connectionString)
+    public static string WithAutoPrepare(string connectionString, int maxPoolSize = DefaultMaxPoolSize)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains("MaxAutoPrepare"))
             builder.MaxAutoPrepare = 64;
+        if (!given.Contains("MaximumPoolSize") && !given.Contains("MaxPoolSize"))
+            builder.MaxPoolSize = maxPoolSize;
         return builder.ConnectionString;
     }
 
