@@ -212,8 +212,12 @@ internal static class TaskPage
     }
 
     /// <summary>What a person in a UTC browser types into the due field for <paramref name="instant"/>.</summary>
+    /// <remarks>
+    /// On a whole minute without seconds: Chromium gives a datetime-local field's value back as "…T18:42", so
+    /// Playwright, which checks the value it filled, calls "…T18:42:00" malformed.
+    /// </remarks>
     public static string UtcWallClock(DateTimeOffset instant) =>
-        instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        instant.UtcDateTime.ToString(instant.Second == 0 ? "yyyy-MM-ddTHH:mm" : "yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
 
     public static async Task<(string Email, string Password)> SignUpAsync(IPage page)
     {
