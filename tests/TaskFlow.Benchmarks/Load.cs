@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace TaskFlow.Benchmarks;
 
 /// <summary>How a load went: requests that succeeded and failed, their latencies, and the time until the last answer.</summary>
-internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Latency, TimeSpan Elapsed, long[] StartedAt, int Dropped = 0)
+internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Latency, TimeSpan Elapsed, int Dropped = 0)
 {
     public double Rate => Succeeded / Elapsed.TotalSeconds;
 }
@@ -48,7 +48,7 @@ internal static class Load
             requests.Add(TimedAsync(i));
         }
         await Task.WhenAll(requests);
-        return new LoadResult(count - failed - dropped, failed, latencies.Summarize(), Stopwatch.GetElapsedTime(origin), startedAt, dropped);
+        return new LoadResult(count - failed - dropped, failed, latencies.Summarize(), Stopwatch.GetElapsedTime(origin), dropped);
 
         async Task TimedAsync(int i)
         {
@@ -96,7 +96,7 @@ internal static class Load
             }
         }));
         var summary = latencies.Summarize();
-        return new LoadResult((int)summary.Count, failed, summary, clock.Elapsed, []);
+        return new LoadResult((int)summary.Count, failed, summary, clock.Elapsed);
     }
 
     // A refused or timed-out request is a failed one, counted, not the end of the run.
