@@ -169,18 +169,20 @@ public sealed class InboxConsumerDefinition : ConsumerDefinition<InboxConsumer>
 
     public static readonly TimeSpan ReminderBatchWait = TimeSpan.FromMilliseconds(10);
 
+    // Room for the partitions of task events and for a batch of reminders being stored while the next one fills.
+    private const int InFlight = 2 * ReminderBatchSize + 32;
+
     public InboxConsumerDefinition()
     {
         EndpointName = Queue;
-        // Room for the partitions of task events and for a batch of reminders being stored while the next one fills.
-        ConcurrentMessageLimit = 2 * ReminderBatchSize + 32;
+        ConcurrentMessageLimit = InFlight;
     }
 
     /// <summary>One owner at a time: their ids then increase in the order their notifications commit.</summary>
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<InboxConsumer> consumerConfigurator, IRegistrationContext context)
     {
-        endpointConfigurator.PrefetchCount = 2 * ReminderBatchSize + 32;
+        endpointConfigurator.PrefetchCount = InFlight;
         var partitioner = endpointConfigurator.CreatePartitioner(32);
         consumerConfigurator.PartitionByOwner(partitioner);
         // One batch at a time: the owner locks of two batches never interleave, and their pushes leave in id order.
