@@ -44,6 +44,8 @@ public static class LiveNotificationRegistration
     public static IHostApplicationBuilder AddTaskFlowLiveNotifications(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR();
+        builder.Services.AddSingleton<LiveFeed>();
+        builder.Services.AddReceiveEndpointObserver(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         return builder;
     }

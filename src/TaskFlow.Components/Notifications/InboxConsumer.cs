@@ -11,7 +11,8 @@ namespace TaskFlow.Components.Notifications;
 /// <summary>
 /// Keeps each user's inbox: every task event and fired reminder becomes a notification, stored once per event, and
 /// is then announced as <see cref="NotificationAdded"/> for the API instances to push live, unless the user's
-/// preferences leave its kind out or it is their quiet hours. One owner's notifications are stored and announced one
+/// preferences leave its kind out or it is their quiet hours; a redelivered event is announced again, not stored again.
+/// One owner's notifications are stored and announced one
 /// at a time, so their ids follow commit order and their pushes follow their ids. Fired reminders arrive in bursts (ten
 /// thousand due in one second), so they are stored in batches: one transaction and one statement for up to
 /// <see cref="InboxConsumerDefinition.ReminderBatchSize"/> of them, instead of one transaction each.
@@ -43,6 +44,7 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
             .DistinctBy(m => m.Message.EventId)
             .Select(m => (m.Message, SentAt: (m.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent) ?? m.Message.IntendedAt).ToUniversalTime()))
             .ToList();
+        var again = context.Message.Where(m => MayHaveBeenSeen(m) || MayHaveBeenSeen(context)).Select(m => m.Message.EventId).Distinct().ToArray();
         var owners = fired.Select(f => f.Message.OwnerId.ToString()).Distinct().Order(StringComparer.Ordinal).ToArray();
 
         List<StoredReminder> stored;
@@ -70,10 +72,16 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
                         ORDER BY f.n
                         ON CONFLICT (event_id) DO NOTHING
                         RETURNING id, owner_id, event_id, task_id, title, reminder_id, occurred_at
-                    )
+                    ),
+                    -- The statement's snapshot predates its insert: these are the ones stored by an earlier delivery.
+                    pushed_again AS (
+                        SELECT id, owner_id, event_id, task_id, title, reminder_id, occurred_at
+                        FROM notifications WHERE event_id = ANY({again})
+                    ),
+                    known AS (SELECT * FROM stored UNION ALL SELECT * FROM pushed_again)
                     SELECT s.id, s.owner_id, s.event_id, s.task_id, s.title, s.reminder_id, s.occurred_at,
                            u.time_zone, p.live_kinds, p.quiet_start, p.quiet_end
-                    FROM stored s
+                    FROM known s
                     JOIN users u ON u.id = s.owner_id
                     LEFT JOIN notification_preferences p ON p.owner_id = s.owner_id
                     ORDER BY s.id
@@ -99,6 +107,7 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
         DateTimeOffset occurredAt)
     {
         // One short transaction of its own, outside the consumer inbox: the event id makes the insert idempotent.
+        var again = MayHaveBeenSeen(context);
         Stored stored;
         await using (var transaction = await db.Database.BeginTransactionAsync(context.CancellationToken))
         {
@@ -114,15 +123,21 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
                         WHERE EXISTS (SELECT 1 FROM users WHERE id = {ownerId})
                         ON CONFLICT (event_id) DO NOTHING
                         RETURNING id
+                    ),
+                    -- The statement's snapshot predates its insert: this is the one an earlier delivery stored.
+                    known AS (
+                        SELECT id FROM stored
+                        UNION ALL
+                        SELECT id FROM notifications WHERE {again} AND event_id = {eventId}
                     )
-                    SELECT stored.id, u.time_zone, p.live_kinds, p.quiet_start, p.quiet_end
-                    FROM stored
+                    SELECT known.id, u.time_zone, p.live_kinds, p.quiet_start, p.quiet_end
+                    FROM known
                     JOIN users u ON u.id = {ownerId}
                     LEFT JOIN notification_preferences p ON p.owner_id = {ownerId}
                     """)
                 .ToListAsync(context.CancellationToken);
             await transaction.CommitAsync(context.CancellationToken);
-            // Nothing stored: a repeat of an event already in the inbox, or its owner is gone.
+            // Nothing stored: a repeat of an event already pushed, or its owner is gone.
             if (rows is not [var row])
                 return;
             stored = row;
@@ -131,13 +146,20 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
         if (!stored.PushesLive(kind, clock.GetUtcNow()))
             return;
 
-        // The push is best effort: if this process dies before it, the notification is in the inbox and a browser
-        // catches up from there; a redelivery finds it stored and pushes nothing twice.
+        // A process that dies between the commit above and this push leaves the message unacknowledged: its
+        // redelivery finds the notification stored and pushes it then. A connected browser would otherwise never see
+        // it, as it only catches up after its newest id. Browsers drop a push whose id they already hold.
         await context.Publish(
             new NotificationAdded(stored.Id, eventId, ownerId, kind, taskId, title, version, reminderId, occurredAt), context.CancellationToken);
     }
 
-    /// <summary>A fired reminder just stored, with its owner's preferences.</summary>
+    /// <summary>
+    /// A redelivery, or a retry after a failure that may have come after the commit: an earlier attempt may have
+    /// stored the notification and died before (or after) pushing it.
+    /// </summary>
+    private static bool MayHaveBeenSeen(ConsumeContext context) => context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
+
+    /// <summary>A fired reminder just stored (or stored by an earlier delivery), with its owner's preferences.</summary>
     private sealed record StoredReminder(
         long Id, Guid OwnerId, Guid EventId, Guid TaskId, string Title, Guid ReminderId, DateTimeOffset OccurredAt,
         string TimeZone, string[]? LiveKinds, TimeOnly? QuietStart, TimeOnly? QuietEnd)

@@ -37,6 +37,14 @@ public sealed class HostProcess : IAsyncDisposable
         ["Database__MigrateOnStartup"] = "false",
     };
 
+    /// <summary>A setting of this host's own, such as a smaller connection pool when several share the database.</summary>
+    public HostProcess With(string name, string value)
+    {
+        environment[name] = value;
+        return this;
+    }
+
+    /// <summary>Starts the host, also again after <see cref="KillAsync"/>: on the same port, as a restarted pod keeps its address.</summary>
     public async Task StartAsync()
     {
         var assembly = Assembly(project);
