@@ -201,12 +201,8 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
 
         public static async Task<User> SignUpAsync(Uri one, Uri two)
         {
-            using var anonymous = new HttpClient { BaseAddress = two };
-            var email = $"scalecrash-{Guid.NewGuid():N}@example.com";
-            const string password = "correct horse battery staple";
-            (await anonymous.PostAsJsonAsync("/api/v1/accounts/register", new { email, password, timeZone = "Europe/Paris" })).EnsureSuccessStatusCode();
-            var login = await anonymous.PostAsJsonAsync("/api/v1/accounts/login", new { email, password });
-            var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+            using var signUp = new HttpClient { BaseAddress = two };
+            var token = await signUp.NewAccountAsync();
             var apis = new[] { one, two }.Select(api =>
             {
                 var client = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(20) };

@@ -28,7 +28,7 @@ public sealed class When_two_api_processes_serve_one_user
             n => n == 2, TimeSpan.FromSeconds(60), "a live queue with its consumer for each API process");
 
         using var viaOne = new HttpClient { BaseAddress = one.BaseAddress };
-        var token = await SignUpAsync(viaOne);
+        var token = await viaOne.NewAccountAsync();
         await using var onTwo = await NotificationListener.ConnectAsync(two.BaseAddress, token);
 
         // The first change through fresh processes pays for their compilation; the second shows the steady path.
@@ -44,15 +44,5 @@ public sealed class When_two_api_processes_serve_one_user
             Assert.That(created.Kind, Is.EqualTo("task.created"));
             Assert.That(created.ArrivedAt - sent, Is.LessThan(TimeSpan.FromSeconds(1)));
         });
-    }
-
-    private static async Task<string> SignUpAsync(HttpClient api)
-    {
-        var email = $"scale-{Guid.NewGuid():N}@example.com";
-        (await api.PostAsJsonAsync("/api/v1/accounts/register", new { email, password = "correct horse battery staple" })).EnsureSuccessStatusCode();
-        var login = await api.PostAsJsonAsync("/api/v1/accounts/login", new { email, password = "correct horse battery staple" });
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return token;
     }
 }
