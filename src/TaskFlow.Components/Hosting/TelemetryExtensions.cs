@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using MassTransit.Logging;
 using MassTransit.Monitoring;
 using Microsoft.AspNetCore.Http;
@@ -16,24 +15,9 @@ using TaskFlow.Messaging;
 
 namespace TaskFlow.Components.Hosting;
 
-/// <summary>TaskFlow's own spans and instruments, beside those of ASP.NET Core, MassTransit, Npgsql and the runtime.</summary>
-public static class TaskFlowTelemetry
+/// <summary>OpenTelemetry for both hosts: what is traced and measured, and where it goes.</summary>
+public static class TelemetryExtensions
 {
-    public const string SourceName = "TaskFlow";
-    public const string MeterName = "TaskFlow";
-
-    /// <summary>Spans of work no library traces for us (the push to a browser).</summary>
-    public static readonly ActivitySource Source = new(SourceName);
-
-    /// <summary>Histogram, seconds: how long after its intended time a reminder went out (the scheduler's send).</summary>
-    public const string ReminderLateness = "taskflow.reminders.lateness";
-
-    /// <summary>Counter: notifications pushed to a user's connections on this API instance, by kind.</summary>
-    public const string NotificationsPushed = "taskflow.notifications.pushed";
-
-    /// <summary>The host's TaskFlow meter; a bare one where no host gives a factory (unit specs).</summary>
-    public static Meter CreateMeter(IMeterFactory? meterFactory) => meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-
     /// <summary>
     /// Traces, metrics and logs are collected only when something receives them: with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// set, or with <c>Telemetry:Enabled</c> for an exporter added in code (the specs' in-memory one). Otherwise no
@@ -57,14 +41,18 @@ public static class TaskFlowTelemetry
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(builder.Configuration["OTEL_SERVICE_NAME"] ?? serviceName))
-            .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new WithoutBackgroundQueries()))
-                .AddSource(SourceName, MessagingTelemetry.SourceName, DiagnosticHeaders.DefaultListenerName)
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = IsTraced)
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
+            .WithTracing(tracing =>
+            {
+                // OTEL_TRACES_SAMPLER, when set, is the SDK's to read (a ratio for a busy production, say).
+                if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_TRACES_SAMPLER"]))
+                    tracing.SetSampler(new ParentBasedSampler(new WithoutBackgroundQueries()));
+                tracing.AddSource(TaskFlowTelemetry.SourceName, MessagingTelemetry.SourceName, DiagnosticHeaders.DefaultListenerName)
+                    .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = IsTraced)
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql();
+            })
             .WithMetrics(metrics => metrics
-                .AddMeter(MeterName, MessagingTelemetry.SourceName, InstrumentationOptions.MeterName)
+                .AddMeter(TaskFlowTelemetry.MeterName, MessagingTelemetry.SourceName, InstrumentationOptions.MeterName)
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation());
