@@ -133,18 +133,18 @@ public sealed class When_Telemetry_follows_a_change_from_the_request_to_the_brow
         await user.ReminderInStateAsync(task.Id(), "fired");
         await browser.WaitForAsync(n => n.TaskId == Guid.Parse(task.Id()) && n.Kind == "reminder.triggered");
 
-        var api_ = Collect(api.Services, apiMetrics);
-        var worker_ = Collect(worker.Services, workerMetrics);
+        var fromApi = Collect(api.Services, apiMetrics);
+        var fromWorker = Collect(worker.Services, workerMetrics);
 
         Assert.Multiple(() =>
         {
-            Assert.That(Gauge(api_, OutboxMetrics.Backlog), Is.GreaterThanOrEqualTo(1), "the stuck message is counted");
-            Assert.That(Gauge(api_, OutboxMetrics.OldestAge), Is.InRange(300, 3600), "and its age, in seconds");
-            Assert.That(Sum(api_, TaskFlowTelemetry.NotificationsPushed), Is.GreaterThanOrEqualTo(2), "created and reminder pushes");
-            Assert.That(HistogramCount(worker_, TaskFlowTelemetry.ReminderLateness), Is.GreaterThanOrEqualTo(1), "the fired reminder's lateness");
-            Assert.That(HistogramSum(worker_, TaskFlowTelemetry.ReminderLateness), Is.InRange(0, 5), "seconds late, on a machine at rest");
-            Assert.That(Sum(worker_, SchedulerMetrics.Scheduled), Is.GreaterThanOrEqualTo(1), "the reminder was scheduled");
-            Assert.That(Sum(worker_, SchedulerMetrics.Sent), Is.GreaterThanOrEqualTo(1), "and sent");
+            Assert.That(Gauge(fromApi, OutboxMetrics.Backlog), Is.GreaterThanOrEqualTo(1), "the stuck message is counted");
+            Assert.That(Gauge(fromApi, OutboxMetrics.OldestAge), Is.InRange(300, 3600), "and its age, in seconds");
+            Assert.That(Sum(fromApi, TaskFlowTelemetry.NotificationsPushed), Is.GreaterThanOrEqualTo(2), "created and reminder pushes");
+            Assert.That(HistogramCount(fromWorker, TaskFlowTelemetry.ReminderLateness), Is.GreaterThanOrEqualTo(1), "the fired reminder's lateness");
+            Assert.That(HistogramSum(fromWorker, TaskFlowTelemetry.ReminderLateness), Is.InRange(0, 30), "in seconds: milliseconds would read thousands");
+            Assert.That(Sum(fromWorker, SchedulerMetrics.Scheduled), Is.GreaterThanOrEqualTo(1), "the reminder was scheduled");
+            Assert.That(Sum(fromWorker, SchedulerMetrics.Sent), Is.GreaterThanOrEqualTo(1), "and sent");
         });
     }
 
