@@ -28,7 +28,7 @@ public static class MessagingTelemetry
         var activity = Source.StartActivity(name, ActivityKind.Internal, StoredContext(message.Headers));
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag(DiagnosticHeaders.Messaging.Operation, "publish");
+            activity.SetTag(DiagnosticHeaders.Messaging.Operation, "send");
             activity.SetTag(DiagnosticHeaders.DestinationAddress, destination.ToString());
             if (message.MessageId is { } messageId)
                 activity.SetTag(DiagnosticHeaders.MessageId, messageId.ToString("D"));

@@ -6,8 +6,8 @@ namespace TaskFlow.Components.Hosting;
 public static class LoggingExtensions
 {
     /// <summary>
-    /// One JSON object per log event (message template, properties, scopes with the trace and span ids, UTC timestamp) for log collectors;
-    /// Development keeps the readable console people watch while running `infra/taskflow.sh up`.
+    /// One JSON object per log event (message template, properties, scopes with the trace and span ids, UTC timestamp)
+    /// for log collectors; Development keeps the readable console people watch while running `infra/taskflow.sh up`.
     /// </summary>
     public static IHostApplicationBuilder AddTaskFlowLogging(this IHostApplicationBuilder builder)
     {
