@@ -14,6 +14,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Services
 builder.AddTaskFlowLogging();
+builder.AddTaskFlowTelemetry("taskflow-api");
 builder.AddTaskFlowData();
 builder.AddTaskFlowMessaging(MessagingRole.Api, bus => bus.AddTaskFlowLiveNotifier());
 builder.AddTaskFlowHttp();

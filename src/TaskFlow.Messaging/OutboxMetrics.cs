@@ -10,4 +10,10 @@ public static class OutboxMetrics
 
     /// <summary>Counter: delivery passes that left messages behind (broker or database trouble).</summary>
     public const string DeliveryFailures = "taskflow.outbox.delivery_failures";
+
+    /// <summary>Gauge: messages stored and not yet sent, across every instance (read from the database).</summary>
+    public const string Backlog = "taskflow.outbox.backlog";
+
+    /// <summary>Gauge, seconds: how long the oldest message not yet sent has waited.</summary>
+    public const string OldestAge = "taskflow.outbox.oldest_age";
 }

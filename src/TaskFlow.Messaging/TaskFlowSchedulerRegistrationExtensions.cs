@@ -33,6 +33,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
         configurator.TryAddSingleton(TimeProvider.System);
         configurator.AddSingleton(options);
         configurator.AddSingleton<BucketTriggers>();
+        configurator.AddSingleton<SchedulerCounters>();
         configurator.AddSingleton<ScheduledMessageSender>();
 
         configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));

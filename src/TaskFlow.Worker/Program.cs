@@ -21,6 +21,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Services
 builder.AddTaskFlowLogging();
+builder.AddTaskFlowTelemetry("taskflow-worker");
 builder.AddTaskFlowData();
 builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowWorkerConsumers());
 

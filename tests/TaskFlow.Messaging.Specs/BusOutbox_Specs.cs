@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,7 +67,7 @@ public class When_publishing_through_the_bus_outbox
     {
         var recorder = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var message = new Numbered("headers", 1);
-        using var observer = api.Bus.ConnectConsumeMessageObserver(new HeaderObserver(message, recorder));
+        using var observer = api.Bus.ConnectConsumeMessageObserver(new ConsumeWitness<string?>(message, recorder, c => c.Headers.Get<string>("X-Tenant")));
         await using (var scope = api.Services.CreateAsyncScope())
         {
             await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(message, c => c.Headers.Set("X-Tenant", "acme"));
@@ -74,6 +75,30 @@ public class When_publishing_through_the_bus_outbox
         }
 
         Assert.That(await recorder.Task.WaitAsync(Recorder.Deadline), Is.EqualTo("acme"));
+    }
+
+    [Test]
+    public async Task Should_continue_the_trace_the_publish_was_made_in()
+    {
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.SourceName or RequestSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var consumedIn = new TaskCompletionSource<ActivityTraceId?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var message = new Numbered("traced", 1);
+        using var observer = api.Bus.ConnectConsumeMessageObserver(new ConsumeWitness<ActivityTraceId?>(message, consumedIn, _ => Activity.Current?.TraceId));
+
+        ActivityTraceId requestTrace;
+        using (var request = Request.StartActivity("request", ActivityKind.Server))
+        {
+            requestTrace = request!.TraceId;
+            await api.PublishAndCommitAsync(message);
+        }
+
+        // Delivered by the service's own loop, outside the request: only the context stored with the row links them.
+        Assert.That(await consumedIn.Task.WaitAsync(Recorder.Deadline), Is.EqualTo(requestTrace));
     }
 
     [Test]
@@ -131,12 +156,17 @@ public class When_publishing_through_the_bus_outbox
         throw new InvalidOperationException("The request failed before it saved.");
     }
 
-    private sealed class HeaderObserver(Numbered expected, TaskCompletionSource<string?> header) : IConsumeMessageObserver<Numbered>
+    private const string RequestSource = "TaskFlow.Messaging.Specs";
+    private static readonly ActivitySource Request = new(RequestSource);
+
+    /// <summary>What the consume of one expected message saw, read as it began.</summary>
+    private sealed class ConsumeWitness<T>(Numbered expected, TaskCompletionSource<T> seen, Func<ConsumeContext<Numbered>, T> read)
+        : IConsumeMessageObserver<Numbered>
     {
         public Task PreConsume(ConsumeContext<Numbered> context)
         {
             if (context.Message == expected)
-                header.TrySetResult(context.Headers.Get<string>("X-Tenant"));
+                seen.TrySetResult(read(context));
             return Task.CompletedTask;
         }
 

@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using MassTransit;
 using Microsoft.AspNetCore.SignalR;
+using TaskFlow.Components.Hosting;
 using TaskFlow.Components.Messaging;
 using TaskFlow.Contracts;
 
@@ -10,11 +13,31 @@ namespace TaskFlow.Api.Notifications;
 /// own temporary queue, so every replica gets every notification and tells the browsers connected to it: scale-out
 /// needs no backplane server. A browser that was away catches up from the inbox by id.
 /// </summary>
-public sealed class LiveNotifier(IHubContext<NotificationHub> hub) : IConsumer<NotificationAdded>
+public sealed class LiveNotifier(IHubContext<NotificationHub> hub, LivePushes pushes) : IConsumer<NotificationAdded>
 {
-    public Task Consume(ConsumeContext<NotificationAdded> context) =>
-        hub.Clients.User(context.Message.OwnerId.ToString())
-            .SendAsync(LiveNotification.Method, LiveNotification.From(context.Message), context.CancellationToken);
+    /// <summary>Span: the hand-over to the owner's connections, the end of the trace that began with the change.</summary>
+    public const string PushSpan = "notification push";
+
+    public async Task Consume(ConsumeContext<NotificationAdded> context)
+    {
+        var notification = context.Message;
+        using var activity = TaskFlowTelemetry.Source.StartActivity(PushSpan, ActivityKind.Producer);
+        activity?.SetTag("taskflow.notification.kind", notification.Kind);
+        activity?.SetTag("taskflow.notification.id", notification.Id);
+        activity?.SetTag("taskflow.task.id", notification.TaskId.ToString());
+        await hub.Clients.User(notification.OwnerId.ToString())
+            .SendAsync(LiveNotification.Method, LiveNotification.From(notification), context.CancellationToken);
+        pushes.Add(notification.Kind);
+    }
+}
+
+/// <summary>The push counter, one per host (a consumer is made per message).</summary>
+public sealed class LivePushes(IMeterFactory meterFactory)
+{
+    private readonly Counter<long> pushed = TaskFlowTelemetry.CreateMeter(meterFactory)
+        .CreateCounter<long>(TaskFlowTelemetry.NotificationsPushed, "{notification}", "Notifications pushed to the owner's connections");
+
+    public void Add(string kind) => pushed.Add(1, new KeyValuePair<string, object?>("taskflow.notification.kind", kind));
 }
 
 /// <summary>
@@ -47,6 +70,7 @@ public static class LiveNotificationRegistration
         builder.Services.AddSingleton<LiveFeed>();
         builder.Services.AddReceiveEndpointObserver(services => services.GetRequiredService<LiveFeed>());
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSingleton<LivePushes>();
         return builder;
     }
 

@@ -54,6 +54,8 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         var meter = meterFactory?.Create(OutboxMetrics.MeterName) ?? ownedMeter!;
         delivered = meter.CreateCounter<long>(OutboxMetrics.Delivered, "{message}", "Outbox messages sent to the broker");
         failures = meter.CreateCounter<long>(OutboxMetrics.DeliveryFailures, "{pass}", "Delivery passes that could not send everything");
+        // Its gauges keep it: the meter calls back into it whenever a reader collects.
+        _ = new OutboxBacklog<TDbContext>(meter, scopeFactory);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -187,6 +189,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
                 using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(token);
                 sendTimeout.CancelAfter(options.MessageDeliveryTimeout);
                 var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
+                using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.OutboxDeliver, message, message.DestinationAddress);
                 await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token);
                 done.Add(message.SequenceNumber);
                 sent++;

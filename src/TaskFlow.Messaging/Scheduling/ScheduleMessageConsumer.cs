@@ -22,12 +22,14 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
     private readonly IServiceScopeFactory scopeFactory;
     private readonly BucketTriggers triggers;
     private readonly TimeProvider clock;
+    private readonly SchedulerCounters counters;
 
-    public ScheduleMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers, TimeProvider clock)
+    public ScheduleMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers, TimeProvider clock, SchedulerCounters counters)
     {
         this.scopeFactory = scopeFactory;
         this.triggers = triggers;
         this.clock = clock;
+        this.counters = counters;
     }
 
     public async Task Consume(ConsumeContext<ScheduleMessage> context)
@@ -43,6 +45,7 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
         await using (var scope = scopeFactory.CreateAsyncScope())
             await ScheduledMessageStore.UpsertAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), message, context.CancellationToken);
         await triggers.EnsureAsync(message.Bucket, context.CancellationToken);
+        counters.Scheduled();
     }
 
     public async Task Consume(ConsumeContext<ScheduleRecurringMessage> context)
@@ -84,6 +87,9 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
     {
         var body = context.SerializerContext.GetMessageSerializer(payload, payloadType)
             .GetMessageBody(new MessageSendContext<T>(context.Message)).GetString();
+        var headers = context.Headers.GetAll().ToDictionary(h => h.Key, h => h.Value);
+        // The due send continues the trace from this consume, whatever the ScheduleMessage's own headers carried.
+        MessagingTelemetry.KeepCurrent(headers);
         string? transportProperties = null;
         if (context.ReceiveContext.TryGetPayload<TransportReceiveContext>(out var transport) && transport.GetTransportProperties() is { } properties)
             transportProperties = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(properties);
@@ -96,7 +102,7 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
             ContentType = context.ReceiveContext.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString(),
             MessageType = string.Join(';', payloadType),
             Body = body,
-            Headers = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(context.Headers.GetAll()),
+            Headers = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(headers),
             Properties = transportProperties,
             ConversationId = context.ConversationId,
             CorrelationId = context.CorrelationId,

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
@@ -17,18 +16,15 @@ internal sealed class ScheduledMessageSender : IDisposable
     private readonly SemaphoreSlim window;
     private readonly TimeProvider clock;
     private readonly TaskFlowSchedulerOptions options;
-    private readonly Counter<long> sent;
-    private readonly Meter? ownedMeter;
+    private readonly SchedulerCounters counters;
 
-    public ScheduledMessageSender(IBus bus, TaskFlowSchedulerOptions options, TimeProvider clock, IMeterFactory? meterFactory = null)
+    public ScheduledMessageSender(IBus bus, TaskFlowSchedulerOptions options, TimeProvider clock, SchedulerCounters counters)
     {
         this.bus = bus;
         this.options = options;
         this.clock = clock;
+        this.counters = counters;
         window = new SemaphoreSlim(options.SendWindow, options.SendWindow);
-        ownedMeter = meterFactory is null ? new Meter(OutboxMetrics.MeterName) : null;
-        var meter = meterFactory?.Create(OutboxMetrics.MeterName) ?? ownedMeter!;
-        sent = meter.CreateCounter<long>(SchedulerMetrics.Sent, "{message}", "Scheduled messages sent to the broker");
     }
 
     /// <summary>Everything that can be done before the due time: headers and properties read, endpoint resolved.</summary>
@@ -47,6 +43,7 @@ internal sealed class ScheduledMessageSender : IDisposable
             message.StampSent(clock.GetUtcNow().UtcDateTime);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.MessageDeliveryTimeout);
+            using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.ScheduledSend, message, message.DestinationAddress);
             await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token);
         }
         finally
@@ -54,12 +51,8 @@ internal sealed class ScheduledMessageSender : IDisposable
             window.Release();
         }
 
-        sent.Add(1);
+        counters.Sent();
     }
 
-    public void Dispose()
-    {
-        window.Dispose();
-        ownedMeter?.Dispose();
-    }
+    public void Dispose() => window.Dispose();
 }

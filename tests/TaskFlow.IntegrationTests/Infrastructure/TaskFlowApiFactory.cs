@@ -8,7 +8,8 @@ namespace TaskFlow.IntegrationTests.Infrastructure;
 
 /// <summary>The real API host in memory, on a test database of the real PostgreSQL.</summary>
 public sealed class TaskFlowApiFactory(
-    string connectionString, string? brokerConnectionString = null, int authPermitLimit = 1_000_000, Action<IServiceCollection>? services = null)
+    string connectionString, string? brokerConnectionString = null, int authPermitLimit = 1_000_000, Action<IServiceCollection>? services = null,
+    IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
     public const string SigningKey = "integration-tests-signing-key-0123456789abcdef";
@@ -25,6 +26,8 @@ public sealed class TaskFlowApiFactory(
             builder.UseSetting("ConnectionStrings:RabbitMq", brokerConnectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
         builder.UseSetting("Auth:RateLimit:PermitLimit", authPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            builder.UseSetting(key, value);
         if (services is not null)
             builder.ConfigureServices(services);
     }

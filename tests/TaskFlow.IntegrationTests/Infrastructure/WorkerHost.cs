@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Hosting;
 using TaskFlow.Components.Messaging;
 using TaskFlow.Components.Recurrence;
 
@@ -12,8 +13,10 @@ namespace TaskFlow.IntegrationTests.Infrastructure;
 public static class WorkerHost
 {
     /// <param name="consumers">Extra consumers a spec runs beside the worker's own.</param>
+    /// <param name="configure">Settings and services a spec adds before the worker is composed (an exporter of its own).</param>
     public static async Task<IHost> StartAsync(
-        string databaseConnectionString, string brokerConnectionString, Action<MassTransit.IBusRegistrationConfigurator>? consumers = null)
+        string databaseConnectionString, string brokerConnectionString, Action<MassTransit.IBusRegistrationConfigurator>? consumers = null,
+        Action<IHostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -22,6 +25,8 @@ public static class WorkerHost
             ["ConnectionStrings:RabbitMq"] = brokerConnectionString,
             ["Database:MigrateOnStartup"] = "false",
         });
+        configure?.Invoke(builder);
+        builder.AddTaskFlowTelemetry("taskflow-worker");
         builder.AddTaskFlowData();
         builder.AddTaskFlowMessaging(MessagingRole.Worker, bus =>
         {

@@ -26,13 +26,15 @@ internal sealed class NotificationListener : IAsyncDisposable
     /// The API serves before its bus is up: events published before its live queue exists would not reach it, so a
     /// fixture that expects pushes waits for that queue and its consumer first.
     /// </summary>
-    public static async Task WaitUntilTheApiListensAsync()
+    public static Task WaitUntilTheApiListensAsync() => WaitUntilTheApiListensAsync(IntegrationSetup.Api, IntegrationSetup.Broker);
+
+    public static async Task WaitUntilTheApiListensAsync(TaskFlowApiFactory api, TestVirtualHost broker)
     {
-        _ = IntegrationSetup.Api.Server;
+        _ = api.Server;
         var queue = await Eventually.MatchesAsync(
-            async () => (await IntegrationSetup.Broker.QueueNamesAsync()).FirstOrDefault(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)),
+            async () => (await broker.QueueNamesAsync()).FirstOrDefault(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)),
             q => q is not null, TimeSpan.FromSeconds(30), "the API's live queue");
-        await Eventually.MatchesAsync(() => IntegrationSetup.Broker.ConsumerCountAsync(queue!), n => n > 0, TimeSpan.FromSeconds(30), "its consumer");
+        await Eventually.MatchesAsync(() => broker.ConsumerCountAsync(queue!), n => n > 0, TimeSpan.FromSeconds(30), "its consumer");
     }
 
     public static Task<NotificationListener> ConnectAsync(HttpClient user) => ConnectAsync(user.DefaultRequestHeaders.Authorization!.Parameter!);
@@ -52,9 +54,12 @@ internal sealed class NotificationListener : IAsyncDisposable
         return listener;
     }
 
-    public static async Task<NotificationListener> ConnectAsync(string token)
+    public static Task<NotificationListener> ConnectAsync(string token) => ConnectAsync(IntegrationSetup.Api, token);
+
+    /// <summary>A client of an API host in this process (the shared one, or a spec's own).</summary>
+    public static async Task<NotificationListener> ConnectAsync(TaskFlowApiFactory api, string token)
     {
-        var server = IntegrationSetup.Api.Server;
+        var server = api.Server;
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(server.BaseAddress, "/hubs/notifications"), options =>
             {
