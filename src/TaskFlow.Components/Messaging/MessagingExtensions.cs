@@ -35,6 +35,7 @@ public static class MessagingExtensions
         this IHostApplicationBuilder builder, MessagingRole role, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var broker = new Uri(builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
+        var quorum = QuorumQueues.Enabled(builder.Configuration);
 
         builder.Services.AddMassTransit(bus =>
         {
@@ -72,6 +73,7 @@ public static class MessagingExtensions
                 if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue
                     && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
+                endpoint.UseQuorumQueue(name, quorum);
             });
 
             bus.AddMessageScheduler(SchedulerAddress);
