@@ -39,7 +39,8 @@ public sealed class TestVirtualHost : IAsyncDisposable
     /// <summary>Where the tests find the broker; the test command provisions it on 127.0.0.1.</summary>
     public static Uri AmqpUri => new(Environment.GetEnvironmentVariable("TASKFLOW_TEST_RABBITMQ") ?? "amqp://taskflow:taskflow@127.0.0.1:5672/");
 
-    public static async Task<TestVirtualHost> CreateAsync(string purpose)
+    /// <param name="defaultQueueType">What a declaration that names no type gets: "quorum" as on a cluster's virtual host.</param>
+    public static async Task<TestVirtualHost> CreateAsync(string purpose, string? defaultQueueType = null)
     {
         var amqp = AmqpUri;
         var api = Environment.GetEnvironmentVariable("TASKFLOW_TEST_RABBITMQ_MANAGEMENT") ?? $"http://{amqp.Host}:15672/";
@@ -47,7 +48,9 @@ public sealed class TestVirtualHost : IAsyncDisposable
         var virtualHost = new TestVirtualHost($"taskflow-test-{purpose}-{Guid.NewGuid():N}", amqp, client);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{virtualHost.Username}:{virtualHost.Password}")));
-        (await client.PutAsync(virtualHost.VirtualHostPath, JsonContent.Create(new { }))).EnsureSuccessStatusCode();
+        (await client.PutAsync(virtualHost.VirtualHostPath,
+            JsonContent.Create(defaultQueueType is null ? new Dictionary<string, string>() : new() { ["defaultqueuetype"] = defaultQueueType })))
+            .EnsureSuccessStatusCode();
         await virtualHost.GrantAsync();
         return virtualHost;
     }
@@ -93,14 +96,22 @@ public sealed class TestVirtualHost : IAsyncDisposable
     }
 
     /// <summary>How many consumers a queue has now; -1 when the queue does not exist or the broker has not said yet.</summary>
-    public async Task<int> ConsumerCountAsync(string queue)
+    public async Task<int> ConsumerCountAsync(string queue) =>
+        await QueueAsync(queue) is { } info && info.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : -1;
+
+    /// <summary>A queue as the console shows it (type, durable, auto_delete, arguments, ...); null when it does not exist.</summary>
+    public async Task<JsonElement?> QueueAsync(string queue)
     {
         var response = await management.GetAsync($"queues/{Escaped}/{Uri.EscapeDataString(queue)}");
         if (response.StatusCode == HttpStatusCode.NotFound)
-            return -1;
-        var info = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return info.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : -1;
+            return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
+
+    /// <summary>Sets a policy on this virtual host: its body as in a definitions file (pattern, apply-to, priority, definition).</summary>
+    public async Task PutPolicyAsync(string name, JsonElement policy) =>
+        (await management.PutAsJsonAsync($"policies/{Escaped}/{Uri.EscapeDataString(name)}", policy)).EnsureSuccessStatusCode();
 
     public Task<IReadOnlyList<string>> ExchangeNamesAsync() => NamesAsync($"exchanges/{Escaped}");
 

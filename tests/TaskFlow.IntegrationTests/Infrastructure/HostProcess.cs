@@ -99,10 +99,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         var testFolder = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(testFolder.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var root = new DirectoryInfo(testFolder);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TaskFlow.sln")))
-            root = root.Parent;
-        var assembly = Path.Combine(root!.FullName, "src", project, "bin", configuration, "net10.0", $"{project}.dll");
+        var assembly = Path.Combine(Repository.Root, "src", project, "bin", configuration, "net10.0", $"{project}.dll");
         return File.Exists(assembly) ? assembly : throw new FileNotFoundException($"Build {project} first.", assembly);
     }
 }

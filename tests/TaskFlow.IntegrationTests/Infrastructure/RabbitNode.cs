@@ -18,6 +18,12 @@ public sealed class RabbitNode : IAsyncDisposable
 
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
 
+    /// <summary>The node loads infra/rabbitmq/definitions.json at every boot and takes the rabbitmq.conf lines beside it, as a cluster set up from them would.</summary>
+    public bool LoadDefinitions { get; init; }
+
+    /// <summary>On the definitions' virtual host.</summary>
+    public string DefinedConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/{Uri.EscapeDataString(RabbitDefinitions.VirtualHost)}";
+
     public static bool IsInstalled => File.Exists(Server);
 
     public async Task StartAsync()
@@ -25,7 +31,11 @@ public sealed class RabbitNode : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(folder, "mnesia"));
         Directory.CreateDirectory(Path.Combine(folder, "log"));
         await File.WriteAllTextAsync(Path.Combine(folder, "enabled_plugins"), "[].");
-        await File.WriteAllTextAsync(Path.Combine(folder, "rabbitmq.conf"), $"listeners.tcp.default = 127.0.0.1:{Port}\n");
+        var configuration = $"listeners.tcp.default = 127.0.0.1:{Port}\n";
+        if (LoadDefinitions)
+            configuration += $"load_definitions = {await RabbitDefinitions.WriteWithAccountAsync(folder, "guest", "guest")}\n"
+                             + await File.ReadAllTextAsync(RabbitDefinitions.ConfigurationPath);
+        await File.WriteAllTextAsync(Path.Combine(folder, "rabbitmq.conf"), configuration);
 
         var start = new ProcessStartInfo(Server) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["HOME"] = folder;
