@@ -9,6 +9,7 @@ namespace TaskFlow.IntegrationTests.Infrastructure;
 public sealed class RabbitNode : IAsyncDisposable
 {
     private const string Server = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    private const string Control = "/usr/lib/rabbitmq/bin/rabbitmqctl";
     private readonly string folder = Directory.CreateTempSubdirectory("taskflow-rabbit-").FullName;
     private readonly string name = $"taskflow-test-{Guid.NewGuid():N}"[..30] + "@localhost";
     private Process? process;
@@ -60,6 +61,31 @@ public sealed class RabbitNode : IAsyncDisposable
         if (process is null)
             return;
         await Crash.KillAsync(process);
+        process = null;
+        await Eventually.MatchesAsync(() => Task.FromResult(Loopback.Accepts(Port)), open => !open, TimeSpan.FromSeconds(30), "the port to close");
+    }
+
+    /// <summary>
+    /// rabbitmqctl stop, as in a rolling restart or a pod's termination: the broker closes its clients' connections
+    /// itself and stops its queues cleanly.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (process is null)
+            return;
+        var stop = new ProcessStartInfo(Control, ["-n", name, "stop"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        stop.Environment["HOME"] = folder;
+        stop.Environment["ERL_EPMD_ADDRESS"] = "127.0.0.1";
+        using (var control = Process.Start(stop)!)
+        {
+            var error = control.StandardError.ReadToEndAsync();
+            await control.StandardOutput.ReadToEndAsync();
+            await control.WaitForExitAsync();
+            if (control.ExitCode != 0)
+                throw new InvalidOperationException($"rabbitmqctl stop exited with {control.ExitCode}: {await error}");
+        }
+        await process.WaitForExitAsync();
+        process.Dispose();
         process = null;
         await Eventually.MatchesAsync(() => Task.FromResult(Loopback.Accepts(Port)), open => !open, TimeSpan.FromSeconds(30), "the port to close");
     }
