@@ -92,6 +92,9 @@ public static class MessagingExtensions
             });
         });
 
+        if (role == MessagingRole.Worker)
+            builder.Services.AddHealthChecks().AddCheck<ConsumingHealthCheck>("rabbitmq-consuming", tags: ["ready"]);
+
         builder.Services.Configure<MassTransitHostOptions>(options =>
         {
             // Start serving without the broker (the outbox holds messages); on shutdown let in-flight messages finish.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using RabbitMQ.Client;
@@ -48,6 +49,7 @@ public class When_the_broker_goes_down_and_comes_back_under_load
         var downAt = load.Committed;
         await load.WaitForChangesAsync(downAt + ChangesPerPhase, "changes answered with the broker down");
         var heldBack = await database.CountAsync("SELECT count(*) FROM outbox_message");
+        var workerWhileDown = await ReadinessAsync(worker);
         await node.StartAsync();
         var restarted = Stopwatch.StartNew();
         var backlog = load.Committed;
@@ -87,7 +89,7 @@ public class When_the_broker_goes_down_and_comes_back_under_load
 
         await TestContext.Out.WriteLineAsync(
             $"{outage}: requests {load.Requests}, answered 2xx {answered.Count} ({downAt} before the outage, {backlog - downAt} until the node was back), " +
-            $"failed {load.Failed}; {heldBack} messages held in the outbox before the restart; worker reconnected {reconnected.TotalSeconds:F1} s " +
+            $"failed {load.Failed}; {heldBack} messages held in the outbox before the restart; worker readiness while down {(int)workerWhileDown}; worker reconnected {reconnected.TotalSeconds:F1} s " +
             $"and the backlog audited {recovered.TotalSeconds:F1} s after the node was back; " +
             $"audited {audited}, answered but not audited {missing}, doubled changes {doubledChanges}, doubled event ids {doubledEvents}; " +
             $"task notifications {notified}, doubled notifications {doubledNotifications}; reminders {reminders} of {load.RemindedTasks.Count}; " +
@@ -97,6 +99,7 @@ public class When_the_broker_goes_down_and_comes_back_under_load
         {
             Assert.That(load.Failed, Is.Zero, "the API kept answering while the broker was down");
             Assert.That(heldBack, Is.GreaterThan(0), "changes waited in the outbox");
+            Assert.That(workerWhileDown, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "a worker without its broker is not ready");
             Assert.That(missing, Is.Zero, "every answered change audited");
             Assert.That(audited, Is.EqualTo(answered.Count), "no audit entry for a change nobody was answered");
             Assert.That(doubledChanges, Is.Zero);
@@ -110,6 +113,12 @@ public class When_the_broker_goes_down_and_comes_back_under_load
 
     private static HostProcess Quorum(HostProcess host) =>
         host.With("Messaging__QuorumQueues", "true").With("Database__MaxPoolSize", "10");
+
+    private static async Task<HttpStatusCode> ReadinessAsync(HostProcess host)
+    {
+        using var probe = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        return (await probe.GetAsync("/health/ready")).StatusCode;
+    }
 
     private static Task<long> AuditedAsync(TestDatabase database) => database.CountAsync("SELECT count(*) FROM audit_log");
 
