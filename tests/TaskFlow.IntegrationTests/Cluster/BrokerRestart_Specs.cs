@@ -50,6 +50,9 @@ public class When_the_broker_goes_down_and_comes_back_under_load
         await load.WaitForChangesAsync(downAt + ChangesPerPhase, "changes answered with the broker down");
         var heldBack = await database.CountAsync("SELECT count(*) FROM outbox_message");
         var workerWhileDown = await ReadinessAsync(worker);
+        // Connections parked in an open transaction while the bus is away: what the consumers may queue behind afterwards.
+        var idleInTransaction = await database.ReadStringsAsync(
+            "SELECT left(query, 60) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'");
         await node.StartAsync();
         var restarted = Stopwatch.StartNew();
         var backlog = load.Committed;
@@ -89,7 +92,8 @@ public class When_the_broker_goes_down_and_comes_back_under_load
 
         await TestContext.Out.WriteLineAsync(
             $"{outage}: requests {load.Requests}, answered 2xx {answered.Count} ({downAt} before the outage, {backlog - downAt} until the node was back), " +
-            $"failed {load.Failed}; {heldBack} messages held in the outbox before the restart; worker readiness while down {(int)workerWhileDown}; worker reconnected {reconnected.TotalSeconds:F1} s " +
+            $"failed {load.Failed}; {heldBack} messages held in the outbox before the restart; worker readiness while down {(int)workerWhileDown}; " +
+            $"connections idle in a transaction while down {idleInTransaction.Count} [{string.Join(" | ", idleInTransaction.Distinct())}]; worker reconnected {reconnected.TotalSeconds:F1} s " +
             $"and the backlog audited {recovered.TotalSeconds:F1} s after the node was back; " +
             $"audited {audited}, answered but not audited {missing}, doubled changes {doubledChanges}, doubled event ids {doubledEvents}; " +
             $"task notifications {notified}, doubled notifications {doubledNotifications}; reminders {reminders} of {load.RemindedTasks.Count}; " +
