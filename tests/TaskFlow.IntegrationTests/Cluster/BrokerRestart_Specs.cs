@@ -170,12 +170,7 @@ internal sealed class MixedLoad(Uri api)
         for (var i = 0; i < count; i++)
         {
             var client = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromSeconds(30) };
-            var email = $"restart-{Guid.NewGuid():N}@example.com";
-            (await client.PostAsync("/api/v1/accounts/register", JsonContent.Create(new { email, password = "restart password", timeZone = "UTC" })))
-                .EnsureSuccessStatusCode();
-            var login = await client.PostAsync("/api/v1/accounts/login", JsonContent.Create(new { email, password = "restart password" }));
-            login.EnsureSuccessStatusCode();
-            client.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString());
+            await client.NewAccountAsync("UTC");
             users.Add(client);
         }
     }
