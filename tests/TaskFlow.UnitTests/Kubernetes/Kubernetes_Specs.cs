@@ -375,6 +375,40 @@ public class When_kustomize_renders_the_production_overlay
     }
 
     [Test]
+    public void Should_make_quorum_the_brokers_default_queue_type()
+    {
+        var config = Output.OfKind("RabbitmqCluster").Single().Text("spec", "rabbitmq", "additionalConfig") ?? "";
+
+        Assert.That(config.Split('\n').Select(l => l.Trim()), Does.Contain("default_queue_type = quorum"),
+            "senders declare worker queues without arguments, which a quorum queue refuses unless quorum is the default");
+    }
+
+    [Test]
+    public void Should_apply_the_broker_policies_of_infra_rabbitmq()
+    {
+        var definitions = System.Text.Json.Nodes.JsonNode.Parse(
+            File.ReadAllText(Path.Combine(KustomizeOutput.RepositoryRoot, "infra", "rabbitmq", "definitions.json")))!;
+        var expected = definitions["policies"]!.AsArray().Select(p => Describe(
+            (string)p!["name"]!, (string)p["pattern"]!, (string)p["apply-to"]!,
+            p["definition"]!.AsObject().Select(d => (d.Key, d.Value!.ToString()))));
+        var rendered = Output.OfKind("Policy").Select(p => Describe(
+            p.Text("spec", "name")!, p.Text("spec", "pattern")!, p.Text("spec", "applyTo")!,
+            p.Pairs("spec", "definition").Select(d => (d.Key, d.Value))));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rendered, Is.EquivalentTo(expected));
+            Assert.That(Output.OfKind("Policy").Select(p => p.Text("spec", "rabbitmqClusterReference", "name")).Distinct(),
+                Is.EqualTo(Output.NamesOf("RabbitmqCluster")), "every policy on the cluster the hosts use");
+            Assert.That(Output.OfKind("Policy").Select(p => p.Text("spec", "vhost")).Distinct(), Is.EqualTo(new[] { "/" }),
+                "the virtual host of the hosts' connection string");
+        });
+    }
+
+    private static string Describe(string name, string pattern, string applyTo, IEnumerable<(string Key, string Value)> definition) =>
+        $"{name} {pattern} {applyTo} {string.Join(", ", definition.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => $"{d.Key}={d.Value}"))}";
+
+    [Test]
     public void Should_carry_no_signing_key()
     {
         Assert.That(Output.NamesOf("Secret"), Does.Not.Contain(When_kustomize_renders_the_kubernetes_manifests.SigningKeySecret));
