@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using TaskFlow.Testing;
 
 namespace TaskFlow.Benchmarks;
 
@@ -42,7 +43,7 @@ internal sealed record Machine(
             Convert.ToBase64String(Encoding.UTF8.GetBytes(Uri.UnescapeDataString(amqp.UserInfo))));
         var overview = await management.GetFromJsonAsync<JsonElement>("overview");
 
-        var hostFolder = Path.Combine(TaskFlowSystem.Root, "src", "TaskFlow.Api", "bin", "Release", "net10.0");
+        var hostFolder = Path.Combine(Repository.Root, "src", "TaskFlow.Api", "bin", "Release", "net10.0");
         var packages = PackageAssemblies.ToDictionary(name => name, name =>
             FileVersionInfo.GetVersionInfo(Path.Combine(hostFolder, $"{name}.dll")).ProductVersion?.Split('+')[0] ?? "?");
 
@@ -72,7 +73,7 @@ internal sealed record Machine(
     {
         try
         {
-            var start = new ProcessStartInfo("git", ["-C", TaskFlowSystem.Root, "describe", "--always", "--dirty"]) { RedirectStandardOutput = true };
+            var start = new ProcessStartInfo("git", ["-C", Repository.Root, "describe", "--always", "--dirty"]) { RedirectStandardOutput = true };
             using var git = Process.Start(start)!;
             var commit = (await git.StandardOutput.ReadToEndAsync()).Trim();
             await git.WaitForExitAsync();

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Spectre.Console;
 using TaskFlow.Benchmarks;
+using TaskFlow.Testing;
 
 // Starts a TaskFlow of its own on 127.0.0.1 (fresh database and RabbitMQ virtual host, the API and the worker from
 // the Release build), measures it next to this machine's own limits, writes results.json and results.md, and
 // removes what it made. Every scenario bounds its count and its time. See the README, "Measuring".
 var options = Options.Parse(args);
 var startedAt = DateTimeOffset.UtcNow;
-var folder = options.Output ?? Path.Combine(TaskFlowSystem.Root, ".taskflow", "bench", startedAt.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+var folder = options.Output ?? Path.Combine(Repository.Root, ".taskflow", "bench", startedAt.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
 var clock = Stopwatch.StartNew();
 
 AnsiConsole.MarkupLine($"[bold]TaskFlow benchmark[/]: results and logs in [blue]{Markup.Escape(Path.GetRelativePath(Environment.CurrentDirectory, folder))}[/]");

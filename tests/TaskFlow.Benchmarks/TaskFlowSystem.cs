@@ -46,7 +46,6 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
     public int ApiPid { get; private set; }
     public int WorkerPid { get; private set; }
 
-    public static string Root { get; } = FindRoot();
 
     public static async Task<TaskFlowSystem> StartAsync(string logs, Action<string> progress)
     {
@@ -82,7 +81,7 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
 
     private Process Start(string project, string log, string[] arguments, bool keep = true)
     {
-        var assembly = Path.Combine(Root, "src", project, "bin", "Release", "net10.0", $"{project}.dll");
+        var assembly = Path.Combine(Repository.Root, "src", project, "bin", "Release", "net10.0", $"{project}.dll");
         if (!File.Exists(assembly))
             throw new FileNotFoundException($"Build first: dotnet build -c Release ({assembly} is missing)", assembly);
         var start = new ProcessStartInfo("dotnet")
@@ -180,13 +179,5 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "TaskFlow.sln")))
-            folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("TaskFlow.sln not found above the benchmark's folder");
     }
 }

@@ -6,6 +6,7 @@ using TaskFlow.Components.Notifications;
 using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Messaging.Scheduling;
+using TaskFlow.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace TaskFlow.UnitTests.Kubernetes;
@@ -65,7 +66,7 @@ public partial class When_kustomize_renders_the_kubernetes_manifests(string fold
     {
         var container = Container(Output.One("Deployment", deployment));
         var urls = Urls(container, dockerfile);
-        var exposed = Regex.Match(File.ReadAllText(Path.Combine(KustomizeOutput.RepositoryRoot, "infra", dockerfile)),
+        var exposed = Regex.Match(File.ReadAllText(Path.Combine(Repository.Root, "infra", dockerfile)),
             @"^EXPOSE\s+(\d+)", RegexOptions.Multiline).Groups[1].Value;
 
         Assert.Multiple(() =>
@@ -168,7 +169,7 @@ public partial class When_kustomize_renders_the_kubernetes_manifests(string fold
         {
             Assert.That(referenced, Is.Not.Empty);
             Assert.That(referenced, Is.SubsetOf(available));
-            Assert.That(File.ReadAllText(Path.Combine(KustomizeOutput.RepositoryRoot, "infra", "k8s", "README.md")),
+            Assert.That(File.ReadAllText(Path.Combine(Repository.Root, "infra", "k8s", "README.md")),
                 Does.Contain($"kubectl create secret generic {SigningKeySecret}"), "how to create the one made by hand");
         });
     }
@@ -309,7 +310,7 @@ public partial class When_kustomize_renders_the_kubernetes_manifests(string fold
         var urls = args.SkipWhile(a => a != "--urls").Skip(1).FirstOrDefault();
         if (urls is null && dockerfile is not null)
         {
-            urls = Regex.Match(File.ReadAllText(Path.Combine(KustomizeOutput.RepositoryRoot, "infra", dockerfile)),
+            urls = Regex.Match(File.ReadAllText(Path.Combine(Repository.Root, "infra", dockerfile)),
                 @"^CMD \[""--urls"", ""([^""]+)""\]", RegexOptions.Multiline).Groups[1].Value;
         }
         var match = ListenUrl().Match(urls ?? "");
@@ -387,7 +388,7 @@ public class When_kustomize_renders_the_production_overlay
     public void Should_apply_the_broker_policies_of_infra_rabbitmq()
     {
         var definitions = System.Text.Json.Nodes.JsonNode.Parse(
-            File.ReadAllText(Path.Combine(KustomizeOutput.RepositoryRoot, "infra", "rabbitmq", "definitions.json")))!;
+            File.ReadAllText(Path.Combine(Repository.Root, "infra", "rabbitmq", "definitions.json")))!;
         var expected = definitions["policies"]!.AsArray().Select(p => Describe(
             (string)p!["name"]!, (string)p["pattern"]!, (string)p["apply-to"]!,
             p["definition"]!.AsObject().Select(d => (d.Key, d.Value!.ToString()))));

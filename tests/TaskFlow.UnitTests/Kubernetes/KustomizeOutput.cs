@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using TaskFlow.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace TaskFlow.UnitTests.Kubernetes;
@@ -27,8 +28,6 @@ public sealed class KustomizeOutput
     /// <summary>What kubectl wrote to standard error: deprecations and other warnings.</summary>
     public string Warnings { get; }
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
     public static KustomizeOutput Of(string folder)
     {
         Lazy<KustomizeOutput> output;
@@ -50,7 +49,7 @@ public sealed class KustomizeOutput
 
     private static KustomizeOutput Render(string folder)
     {
-        var path = Path.Combine(RepositoryRoot, "infra", "k8s", folder);
+        var path = Path.Combine(Repository.Root, "infra", "k8s", folder);
         var start = new ProcessStartInfo("kubectl")
         {
             ArgumentList = { "kustomize", path },
@@ -86,14 +85,6 @@ public sealed class KustomizeOutput
             var resources = stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
             return new KustomizeOutput(folder, resources, errors.Result.Trim());
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var folder = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "TaskFlow.sln")))
-            folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("TaskFlow.sln not found above the test assembly's folder.");
     }
 }
 
