@@ -35,6 +35,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
         configurator.AddSingleton<BucketTriggers>();
         configurator.AddSingleton<SchedulerCounters>();
         configurator.AddSingleton<ScheduledMessageSender>();
+        configurator.AddSingleton<RunningJobs>();
 
         configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));
         configurator.AddConsumer<CancelScheduledMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));
@@ -67,7 +68,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
                 });
             });
         });
-        configurator.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        configurator.AddHostedService<SchedulerLifetime>();
         configurator.AddHostedService<OverdueBucketSweeper<TDbContext>>();
         return configurator;
     }

@@ -113,6 +113,35 @@ public class When_messages_are_scheduled
     }
 
     [Test]
+    public async Task Should_fault_nothing_and_send_everything_once_when_a_scheduler_stops_while_busy()
+    {
+        const int count = 2000;
+        await using var environment = await SpecEnvironment.CreateAsync("stopping");
+        // Queued before any scheduler runs, so the one that starts is still storing them when it is told to stop;
+        // already due, so each one stored goes to Quartz and is being sent as the stop begins.
+        var sender = await environment.StartHostAsync(x => x.AddMessageScheduler(TaskFlowScheduler.Address()));
+        var reminders = Enumerable.Range(1, count).Select(i => new Reminder(Guid.NewGuid(), $"queued {i}")).ToList();
+        foreach (var chunk in reminders.Chunk(100))
+            await Task.WhenAll(chunk.Select(r => sender.ScheduleAsync(r, DateTime.UtcNow)));
+
+        var first = await environment.StartSchedulerHostAsync();
+        await first.Recorder.WaitUntilAsync(items => items.Count(i => i.Message is Arrival) >= 100, "sending under way");
+        var firstRecorder = first.Recorder;
+        await environment.StopHostAsync(first);
+        var sentByFirst = firstRecorder.Of<Arrival>();
+        Assert.That(await environment.VirtualHost.PeekAsync($"{TaskFlowSchedulerOptions.DefaultQueueName}_error"), Is.Empty,
+            "no ScheduleMessage faulted while the scheduler stopped");
+
+        var second = await environment.StartSchedulerHostAsync();
+        await Eventually.HoldsAsync(() => Task.FromResult(sentByFirst.Count + second.Arrivals().Count >= count), "every one");
+        await second.AwaitMarkerAsync();
+        TestContext.Progress.WriteLine($"the first scheduler sent {sentByFirst.Count} of {count} before it stopped");
+        Assert.That(sentByFirst, Has.Count.LessThan(count), "stopped while messages were still queued");
+        Assert.That(sentByFirst.Concat(second.Arrivals()).Select(a => a.Reminder).OrderBy(r => r.Token).ToList(),
+            Is.EqualTo(reminders.OrderBy(r => r.Token).ToList()), "each once");
+    }
+
+    [Test]
     public async Task Should_still_send_a_message_whose_trigger_was_lost_once_it_is_overdue()
     {
         await using var environment = await SpecEnvironment.CreateAsync("sweep");
@@ -200,6 +229,7 @@ public class When_messages_are_scheduled
     private static void AssertOnTime(Arrival arrival, DateTime due)
     {
         Assert.That(arrival.ReceivedUtc, Is.GreaterThanOrEqualTo(due.AddMilliseconds(-50)), $"{arrival.Reminder.Label} not early");
-        Assert.That(arrival.ReceivedUtc, Is.LessThanOrEqualTo(due + Tolerance), $"{arrival.Reminder.Label} within {Tolerance} of its time");
+        Assert.That(arrival.ReceivedUtc, Is.LessThanOrEqualTo(due + Tolerance), string.Create(CultureInfo.InvariantCulture,
+            $"{arrival.Reminder.Label} within {Tolerance} of its time (sent {(arrival.SentUtc - due)?.TotalMilliseconds:F0} ms after it)"));
     }
 }

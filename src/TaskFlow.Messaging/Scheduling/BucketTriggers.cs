@@ -7,10 +7,10 @@ namespace TaskFlow.Messaging.Scheduling;
 
 /// <summary>
 /// One durable Quartz trigger per due-time bucket that holds messages. The trigger is ensured only after the row has
-/// committed, so whichever firing follows the commit finds the row: a trigger that is still pending keeps its time
-/// (TriggerConflict.Keep), one that is gone is stored again and fires at once, and one that already fired but whose
-/// job is still running (Quartz keeps it, completed, until the job returns) gets a one-off companion that fires at
-/// once, since that job may be past its last look at the table.
+/// committed, so whichever firing follows the commit finds the row. A bucket too far ahead to have begun firing has
+/// its trigger stored once (TriggerConflict.Keep keeps a pending one). For a bucket that may be firing already, a
+/// firing that has not begun is enough; otherwise a one-off companion under a key of its own fires at once, since a
+/// firing under way may be past its last look at the table.
 /// </summary>
 internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedulerOptions options, TimeProvider clock) : IDisposable
 {
@@ -31,7 +31,11 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     /// </summary>
     private static readonly TimeSpan FiringSlack = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long this process remembers the companion it stored for a bucket, to look at it before storing another.</summary>
+    private static readonly TimeSpan CompanionMemory = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<DateTime, byte> ensured = new();
+    private readonly ConcurrentDictionary<DateTime, (TriggerKey Key, DateTime Stored)> companions = new();
     private readonly TimeSpan safeAhead = FiringSlack + options.PrepareAhead;
 
     // Concurrent ScheduleTrigger calls on one key deadlock inside the job store (40P01, retried after a second each);
@@ -55,22 +59,56 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         try
         {
             now = clock.GetUtcNow().UtcDateTime;
-            if (bucket - now > safeAhead && ensured.ContainsKey(bucket))
-                return;
-            var trigger = Build(bucket, bucket - options.PrepareAhead);
-            await quartz.ScheduleTrigger(trigger, TriggerConflict.Keep, cancellationToken);
-            if (bucket - now > safeAhead)
+            if (bucket - now <= safeAhead)
+                await EnsureFiringAsync(quartz, bucket, now, cancellationToken);
+            else if (!ensured.ContainsKey(bucket))
+            {
+                await quartz.ScheduleTrigger(Build(bucket, bucket - options.PrepareAhead), TriggerConflict.Keep, cancellationToken);
                 ensured.TryAdd(bucket, 0);
-            else if (await quartz.GetTriggerState(trigger.Key, cancellationToken) == TriggerState.Complete)
-                await ScheduleCompanionAsync(quartz, bucket, now, cancellationToken);
+            }
+
             foreach (var old in ensured.Keys.Where(b => b < now))
                 ensured.TryRemove(old, out _);
+            foreach (var (old, companion) in companions.Where(c => c.Value.Stored < now - CompanionMemory))
+                companions.TryRemove(old, out _);
         }
         finally
         {
             gate.Release();
         }
     }
+
+    /// <summary>
+    /// A bucket that may be firing already. A firing that has not begun, and comes no later than the bucket's own
+    /// time (or now, for a bucket past it), claims the row committed before this call: nothing is written. Otherwise
+    /// a companion fires now. Reads first because writes are what contend in Quartz's store (storing a key while a
+    /// finished firing removes it deadlocks, and each deadlock holds the store's lock for a second or more), so a
+    /// burst into a due second costs one write per firing instead of one per message.
+    /// </summary>
+    private async Task EnsureFiringAsync(IScheduler quartz, DateTime bucket, DateTime now, CancellationToken cancellationToken)
+    {
+        var firingTime = bucket - options.PrepareAhead;
+        var by = firingTime > now ? firingTime : now;
+        if (companions.TryGetValue(bucket, out var companion) && await FiresByAsync(quartz, companion.Key, by, cancellationToken))
+            return;
+        var main = await quartz.GetTrigger(new TriggerKey(KeyOf(bucket), TriggerGroup), cancellationToken);
+        if (main is not null && FiresBy(main, by))
+            return;
+        if (main is null && firingTime > now)
+        {
+            await quartz.ScheduleTrigger(Build(bucket, firingTime), TriggerConflict.Keep, cancellationToken);
+            return;
+        }
+
+        companions[bucket] = (await ScheduleCompanionAsync(quartz, bucket, now, cancellationToken), now);
+    }
+
+    private static async Task<bool> FiresByAsync(IScheduler quartz, TriggerKey key, DateTime by, CancellationToken cancellationToken) =>
+        await quartz.GetTrigger(key, cancellationToken) is { } trigger && FiresBy(trigger, by);
+
+    /// <summary>A one-shot trigger whose firing has begun has no next fire time (some stores read it back as the minimum).</summary>
+    private static bool FiresBy(ITrigger trigger, DateTime by) =>
+        trigger.NextFireTimeUtc is { } next && next > DateTimeOffset.MinValue && next.UtcDateTime <= by;
 
     /// <summary>The bucket fires once more, now, beside whatever trigger it has (the repair sweep's way in).</summary>
     public async Task FireAgainAsync(DateTime bucket, CancellationToken cancellationToken)
@@ -113,8 +151,12 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         DateTime.Parse(context.MergedJobDataMap.GetString(BucketKey)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 
     /// <summary>A one-off trigger of its own that fires the bucket at <paramref name="now"/>, beside its usual one.</summary>
-    private static async Task ScheduleCompanionAsync(IScheduler quartz, DateTime bucket, DateTime now, CancellationToken cancellationToken) =>
-        await quartz.ScheduleTrigger(Build(bucket, now, $"{KeyOf(bucket)}.{Guid.NewGuid():N}"), TriggerConflict.Keep, cancellationToken);
+    private static async Task<TriggerKey> ScheduleCompanionAsync(IScheduler quartz, DateTime bucket, DateTime now, CancellationToken cancellationToken)
+    {
+        var trigger = Build(bucket, now, $"{KeyOf(bucket)}.{Guid.NewGuid():N}");
+        await quartz.ScheduleTrigger(trigger, TriggerConflict.Keep, cancellationToken);
+        return trigger.Key;
+    }
 
     private static string KeyOf(DateTime bucket) => bucket.ToString("yyyyMMdd'T'HHmmss.fffffff", CultureInfo.InvariantCulture);
 

@@ -6,11 +6,12 @@ using Quartz;
 namespace TaskFlow.Messaging.Scheduling;
 
 /// <summary>Fired by a recurring schedule's cron trigger, whose job data holds the message; each firing is a new message.</summary>
-internal sealed class RecurringMessageJob(ScheduledMessageSender sender) : IJob
+internal sealed class RecurringMessageJob(ScheduledMessageSender sender, RunningJobs running) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var _ = running.Enter();
         var json = context.MergedJobDataMap.GetString(BucketTriggers.RecurringMessageKey)
             ?? throw new JobExecutionException("The recurring trigger carries no message.");
         var message = JsonSerializer.Deserialize<ScheduledMessage>(json, SystemTextJsonMessageSerializer.Options)

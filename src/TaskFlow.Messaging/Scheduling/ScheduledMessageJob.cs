@@ -21,6 +21,7 @@ internal sealed class ScheduledMessageJob<TDbContext>(
     IServiceScopeFactory scopeFactory,
     BucketTriggers triggers,
     ScheduledMessageSender sender,
+    RunningJobs running,
     TaskFlowSchedulerOptions options,
     TimeProvider clock,
     ILogger<ScheduledMessageJob<TDbContext>> logger) : IJob
@@ -29,6 +30,7 @@ internal sealed class ScheduledMessageJob<TDbContext>(
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var _ = running.Enter();
         var bucket = BucketTriggers.ReadBucket(context);
         try
         {
