@@ -57,7 +57,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
             q.AddJob<RecurringMessageJob>(j => j.WithIdentity(BucketTriggers.RecurringJobKey).StoreDurably().RequestRecovery());
             q.UsePersistentStore(s =>
             {
-                s.UsePostgres(source => source.DataSourceFactory = services => NpgsqlDataSource.Create(ConnectionString<TDbContext>(services, options)));
+                s.UsePostgres(source => source.DataSourceFactory = services => NpgsqlDataSource.Create(StoreConnectionString<TDbContext>(services, options)));
                 s.UseSystemTextJsonSerializer();
                 s.UseClustering();
                 s.ConfigureStore(store =>
@@ -79,14 +79,18 @@ public static class TaskFlowSchedulerRegistrationExtensions
         endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
     }
 
-    private static string ConnectionString<TDbContext>(IServiceProvider services, TaskFlowSchedulerOptions options)
+    /// <summary>The configured connection string as it is, else the DbContext's with the store's own pool size.</summary>
+    private static string StoreConnectionString<TDbContext>(IServiceProvider services, TaskFlowSchedulerOptions options)
         where TDbContext : DbContext
     {
         if (options.ConnectionString is { } configured)
             return configured;
         using var scope = services.CreateScope();
-        return scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
-            ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string; set TaskFlowSchedulerOptions.ConnectionString.");
+        var builder = new NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
+            ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string; set TaskFlowSchedulerOptions.ConnectionString."));
+        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, options.StoreMaxPoolSize);
+        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
+        return builder.ConnectionString;
     }
 }
 

@@ -33,8 +33,8 @@ public static class DataExtensions
     /// <summary>
     /// Connections one host opens at most. PostgreSQL refuses connections beyond its max_connections (100 by default)
     /// with 53300, and Npgsql's own default (100 per pool) let an overloaded API alone take them all, failing requests
-    /// and the worker's consumers alike; with the API and the worker at 40 each, an overload makes requests wait for a
-    /// connection instead.
+    /// and the worker's consumers alike; with the API and the worker at 40 each (the worker's scheduler store adds at
+    /// most 12 of its own), an overload makes requests wait for a connection instead.
     /// </summary>
     public const int DefaultMaxPoolSize = 40;
 

@@ -20,8 +20,18 @@ public sealed class TaskFlowSchedulerOptions
     /// </summary>
     public string SchedulerName { get; set; } = "taskflow";
 
-    /// <summary>The Quartz job store's connection string; null takes the DbContext's own.</summary>
+    /// <summary>
+    /// The Quartz job store's connection string, used as it is; null takes the DbContext's own with a pool of
+    /// <see cref="StoreMaxPoolSize"/> connections.
+    /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Connections the Quartz store opens at most when it takes the DbContext's connection string: one per firing
+    /// thread and a few for Quartz itself (acquisition, cluster check-in, misfires) and for storing triggers. A pool
+    /// as large as the application's would count the scheduler twice against PostgreSQL's max_connections.
+    /// </summary>
+    public int StoreMaxPoolSize => MaxConcurrency + 8;
 
     /// <summary>Quartz threads, i.e. buckets sent at the same time by this process (default 4).</summary>
     public int MaxConcurrency { get; set; } = 4;

@@ -35,6 +35,7 @@ public sealed class HostProcess : IAsyncDisposable
         ["Auth__SigningKey"] = TaskFlowApiFactory.SigningKey,
         ["Auth__RateLimit__PermitLimit"] = "1000000",
         ["Database__MigrateOnStartup"] = "false",
+        ["Database__MaxPoolSize"] = TaskFlowDatabase.HostPoolSize,
     };
 
     /// <summary>A setting of this host's own, such as a smaller connection pool when several share the database.</summary>

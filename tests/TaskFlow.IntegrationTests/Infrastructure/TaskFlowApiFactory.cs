@@ -25,6 +25,7 @@ public sealed class TaskFlowApiFactory(
         if (brokerConnectionString is not null)
             builder.UseSetting("ConnectionStrings:RabbitMq", brokerConnectionString);
         builder.UseSetting("Auth:SigningKey", SigningKey);
+        builder.UseSetting("Database:MaxPoolSize", TaskFlowDatabase.HostPoolSize);
         builder.UseSetting("Auth:RateLimit:PermitLimit", authPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);

@@ -24,6 +24,7 @@ public static class WorkerHost
             ["ConnectionStrings:TaskFlow"] = databaseConnectionString,
             ["ConnectionStrings:RabbitMq"] = brokerConnectionString,
             ["Database:MigrateOnStartup"] = "false",
+            ["Database:MaxPoolSize"] = TaskFlowDatabase.HostPoolSize,
         });
         configure?.Invoke(builder);
         builder.AddTaskFlowTelemetry("taskflow-worker");

@@ -255,8 +255,9 @@ public partial class When_kustomize_renders_the_kubernetes_manifests(string fold
         var worker = Output.OfKind("ScaledObject").Single(s => s.Text("spec", "scaleTargetRef", "name") == Worker);
         var cluster = Output.OfKind("Cluster").Single();
         // A rolling update runs one pod more than the autoscaler's maximum (maxSurge 1); the migration Job may overlap.
+        // A worker also runs the scheduler, whose Quartz store has a small pool of its own.
         var connections = (api.Number("spec", "maxReplicas")!.Value + 1) * PoolSize(Api)
-            + (worker.Number("spec", "maxReplicaCount")!.Value + 1) * PoolSize(Worker)
+            + (worker.Number("spec", "maxReplicaCount")!.Value + 1) * (PoolSize(Worker) + new TaskFlowSchedulerOptions().StoreMaxPoolSize)
             + PoolSize(Migration, "Job");
         const int SuperuserReserved = 3;
 
