@@ -1,3 +1,4 @@
+using System.Data;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,6 +56,9 @@ public static class InboxEndpoints
             return TypedResults.ValidationProblem(errors);
 
         var ownerId = principal.GetUserId();
+        // One snapshot for the count and the page: read apart, a notification the worker stored in between showed
+        // as unread on the page but not in the count.
+        await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var mine = db.Notifications.Where(n => n.OwnerId == ownerId);
         var unread = await mine.CountAsync(n => n.ReadAt == null, cancellationToken);
 

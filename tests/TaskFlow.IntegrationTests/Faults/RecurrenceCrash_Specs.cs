@@ -19,6 +19,7 @@ public sealed class When_series_are_due_to_repeat_and_the_worker_is_killed
         await using var api = new TaskFlowApiFactory(database.ConnectionString, broker.ConnectionString);
         await using var worker = HostProcess.Worker(database.ConnectionString, broker.ConnectionString);
         await worker.StartAsync();
+        await worker.WaitReadyAsync();
         using var user = await api.NewUserAsync();
 
         // By schedule: 40 hourly series whose second occurrence appears 12 to 21 s from now, across the kill.

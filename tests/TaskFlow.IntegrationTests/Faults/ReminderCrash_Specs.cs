@@ -23,6 +23,7 @@ public sealed class When_reminders_are_pending_and_workers_crash_or_run_side_by_
         await using var watcher = await ReminderWatcher.StartAsync(broker.ConnectionString, WatchQueue);
         await using var worker = HostProcess.Worker(database.ConnectionString, broker.ConnectionString);
         await worker.StartAsync();
+        await worker.WaitReadyAsync();
         using var user = await api.NewUserAsync();
 
         var first = ReminderApi.SecondsAhead(25);
@@ -52,6 +53,7 @@ public sealed class When_reminders_are_pending_and_workers_crash_or_run_side_by_
         await using var one = HostProcess.Worker(database.ConnectionString, broker.ConnectionString);
         await using var two = HostProcess.Worker(database.ConnectionString, broker.ConnectionString);
         await Task.WhenAll(one.StartAsync(), two.StartAsync());
+        await Task.WhenAll(one.WaitReadyAsync(), two.WaitReadyAsync());
         using var user = await api.NewUserAsync();
 
         var first = ReminderApi.SecondsAhead(20);

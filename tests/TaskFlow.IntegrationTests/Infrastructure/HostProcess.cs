@@ -45,7 +45,11 @@ public sealed class HostProcess : IAsyncDisposable
         return this;
     }
 
-    /// <summary>Starts the host, also again after <see cref="KillAsync"/>: on the same port, as a restarted pod keeps its address.</summary>
+    /// <summary>
+    /// Starts the host, also again after <see cref="KillAsync"/>: on the same port, as a restarted pod keeps its address.
+    /// Returns once it is live: a worker on a new virtual host may not have bound its queues yet, and RabbitMQ drops
+    /// events published before that, so a spec that publishes at once waits for <see cref="WaitReadyAsync"/> too.
+    /// </summary>
     public async Task StartAsync()
     {
         var assembly = Assembly(project);

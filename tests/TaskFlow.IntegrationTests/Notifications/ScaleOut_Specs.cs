@@ -19,6 +19,7 @@ public sealed class When_two_api_processes_serve_one_user
         await using var one = HostProcess.Api(database.ConnectionString, broker.ConnectionString);
         await using var two = HostProcess.Api(database.ConnectionString, broker.ConnectionString);
         await Task.WhenAll(worker.StartAsync(), one.StartAsync(), two.StartAsync());
+        await worker.WaitReadyAsync();
         await Eventually.MatchesAsync(async () =>
             {
                 var live = (await broker.QueueNamesAsync()).Where(q => q.StartsWith("taskflow-live-", StringComparison.Ordinal)).ToList();
