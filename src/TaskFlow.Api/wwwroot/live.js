@@ -1,6 +1,8 @@
 // The live connection: SignalR pushes each notification as it is stored; after any gap (a reconnect, a sleeping
-// laptop) the inbox is asked for everything after the last id seen. Ids increase per user in commit order, so
-// "after the last id" misses nothing, and remembering the ids seen delivers each notification once.
+// laptop) the inbox is asked for everything after the newest id it has answered with. Ids increase per user in commit
+// order, so that misses nothing, and remembering the ids seen delivers each notification once. Pushes do not move the
+// mark: they can overtake each other (two workers publish them, a redelivered event is pushed again), and a pushed
+// id must not hide an earlier one whose push was lost with the server that held it.
 
 import { api, session } from "./api.js";
 
@@ -8,7 +10,7 @@ const RETRY_CAP_MS = 10_000;
 
 export class LiveFeed {
   #connection = null;
-  #lastId = 0;
+  #readUpTo = 0;
   #seen = new Set();
   // Ids at or below the floor were all seen; only the ids above it need remembering.
   #floor = 0;
@@ -26,7 +28,7 @@ export class LiveFeed {
 
   /** Starts from the newest notification the inbox holds: older ones are not news to an opening page. */
   async start(lastId) {
-    this.#lastId = lastId;
+    this.#readUpTo = lastId;
     this.#stopped = false;
     this.#connection = new signalR.HubConnectionBuilder()
       .withUrl("/hubs/notifications", { accessTokenFactory: () => session.token() ?? "" })
@@ -72,12 +74,11 @@ export class LiveFeed {
   async #caughtUp() {
     // Pushes that arrive while catching up are delivered at once; the inbox pages then skip those already seen.
     try {
-      let after = this.#lastId;
       for (;;) {
-        const page = await api.inbox({ after, limit: 100 });
+        const page = await api.inbox({ after: this.#readUpTo, limit: 100 });
         for (const n of page.items) this.#deliver(n, false);
+        if (page.items.length > 0) this.#readUpTo = Math.max(this.#readUpTo, page.items[page.items.length - 1].id);
         if (!page.nextCursor || page.items.length === 0) break;
-        after = page.items[page.items.length - 1].id;
       }
       this.onState("online");
     } catch {
@@ -89,7 +90,6 @@ export class LiveFeed {
   #deliver(n, live) {
     if (this.#seen.has(n.id) || n.id <= this.#floor) return;
     this.#seen.add(n.id);
-    if (n.id > this.#lastId) this.#lastId = n.id;
     this.#trimSeen();
     this.onNotification(n, live);
   }
