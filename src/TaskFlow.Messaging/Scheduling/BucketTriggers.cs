@@ -69,7 +69,7 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
 
             foreach (var old in ensured.Keys.Where(b => b < now))
                 ensured.TryRemove(old, out _);
-            foreach (var (old, companion) in companions.Where(c => c.Value.Stored < now - CompanionMemory))
+            foreach (var (old, _) in companions.Where(c => c.Value.Stored < now - CompanionMemory))
                 companions.TryRemove(old, out _);
         }
         finally
