@@ -775,6 +775,27 @@ trx_failures() {
     '
 }
 
+# For each failed spec that started host processes: the last warnings and errors they logged, so that a CI log
+# that keeps only its tail still says what the API or worker saw. The whole logs stay in the results folder.
+host_log_warnings() {
+    local name folder file
+    trx_failures "$1" | sed -n 's/^FAILED //p' | while IFS= read -r name; do
+        folder="$1/host-logs/$(printf '%s' "$name" | sed 's/[^A-Za-z0-9._]/_/g')"
+        folder="$(find "$1/host-logs" -mindepth 1 -maxdepth 1 -type d -name "*.${folder##*/}" 2>/dev/null | head -n 1)"
+        [[ -n $folder ]] || continue
+        for file in "$folder"/*.log; do
+            printf '  %s, its last warnings and errors:\n' "${file##*/}"
+            if [[ ${file##*/} == rabbitmq-* ]]; then
+                grep -E '\[(warning|error|critical)\]' "$file" | tail -n 8 | cut -c12-23,33-260 | sed 's/^/    /'
+                continue
+            fi
+            grep -E '"LogLevel":"(Warning|Error|Critical)"' "$file" | tail -n 8 |
+                sed -E 's/^\{"Timestamp":"[^T]*T([^"]{12})[^"]*","EventId":[0-9]*,"LogLevel":"(.{4})[^"]*","Category":"([^"]*)","Message":"(([^"\\]|\\.)*)".*/    \1 \2 \3: \4/' |
+                cut -c1-260
+        done
+    done
+}
+
 xml_count() { # xml_count ATTRIBUTE "<Counters ...>"
     if [[ $2 =~ [[:space:]]$1=\"([0-9]+)\" ]]; then
         printf '%s\n' "${BASH_REMATCH[1]}"
@@ -898,6 +919,8 @@ cmd_test() {
     mkdir -p "$results"
     prune_test_results
     log "Running dotnet test (TRX files in ${results#"$ROOT"/})"
+    # Processes a spec starts (API, worker) write their console here, one folder per spec.
+    export TASKFLOW_HOST_LOGS="$results/host-logs"
     local rc=0
     dotnet test "$SOLUTION" -c Release --logger trx --logger "console;verbosity=normal" \
         --results-directory "$results" "$@" || rc=$?
@@ -912,7 +935,10 @@ cmd_test() {
     elif ((failed > 0)); then
         rc=1
     fi
-    ((failed == 0)) || trx_failures "$results"
+    if ((failed > 0)); then
+        trx_failures "$results"
+        host_log_warnings "$results"
+    fi
     TEST_SUMMARY_DUE=0
     summary_line "$passed" "$failed" "$skipped"
     return "$rc"

@@ -25,7 +25,7 @@ public sealed class AuditConsumer(TaskFlowDbContext db, AuditPartitions partitio
 
     private async Task Record<TEvent>(TEvent message, string type, CancellationToken cancellationToken) where TEvent : ITaskEvent
     {
-        await partitions.EnsureAsync(message.OccurredAt, cancellationToken);
+        await partitions.EnsureAsync(db, message.OccurredAt, cancellationToken);
         var payload = JsonSerializer.Serialize(message, Web);
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO audit_log (event_id, occurred_at, owner_id, task_id, task_version, event_type, payload)

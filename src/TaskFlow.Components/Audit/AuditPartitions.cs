@@ -17,15 +17,18 @@ public sealed class AuditPartitions(IServiceScopeFactory scopes, TimeProvider cl
     public const int MonthsAhead = 3;
     private readonly ConcurrentDictionary<(int Year, int Month), bool> known = new();
 
-    public async Task EnsureAsync(DateTimeOffset instant, CancellationToken cancellationToken)
+    /// <summary>
+    /// On the consumer's own connection and transaction. Asking the pool for a second connection while holding the
+    /// first deadlocks it once every pooled connection is held by a consumer doing so (a worker starting on a backlog,
+    /// before the start-up pass has recorded the month): each waits out the pool's timeout and retries into the same
+    /// wait. Only months the background pass has committed are remembered, so a partition created here and rolled back
+    /// with its consumer is looked for again.
+    /// </summary>
+    public async Task EnsureAsync(TaskFlowDbContext db, DateTimeOffset instant, CancellationToken cancellationToken)
     {
-        var month = (instant.UtcDateTime.Year, instant.UtcDateTime.Month);
-        if (known.ContainsKey(month))
+        if (known.ContainsKey(MonthOf(instant)))
             return;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TaskFlowDbContext>();
         await db.Database.ExecuteSqlInterpolatedAsync($"SELECT audit_log_ensure_partition({instant})", cancellationToken);
-        known.TryAdd(month, true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -35,9 +38,12 @@ public sealed class AuditPartitions(IServiceScopeFactory scopes, TimeProvider cl
         {
             try
             {
+                var now = clock.GetUtcNow();
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TaskFlowDbContext>();
                 await db.Database.ExecuteSqlInterpolatedAsync($"SELECT audit_log_ensure_partitions({MonthsAhead})", stoppingToken);
+                for (var i = 0; i <= MonthsAhead; i++)
+                    known.TryAdd(MonthOf(now.AddMonths(i)), true);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -47,4 +53,6 @@ public sealed class AuditPartitions(IServiceScopeFactory scopes, TimeProvider cl
         }
         while (await daily.WaitForNextTickAsync(stoppingToken));
     }
+
+    private static (int Year, int Month) MonthOf(DateTimeOffset instant) => (instant.UtcDateTime.Year, instant.UtcDateTime.Month);
 }

@@ -70,8 +70,8 @@ public class When_the_broker_goes_down_and_comes_back_under_load
         var answered = load.Answered;
         await Eventually.MatchesAsync(() => AuditedAsync(database), n => n >= answered.Count, TimeSpan.FromSeconds(60), "every answered change audited");
         await Eventually.MatchesAsync(() => UndeliveredAsync(database), rows => rows.Length == 0, TimeSpan.FromSeconds(30), "an empty outbox");
-        await Eventually.MatchesAsync(() => database.CountAsync("SELECT count(*) FROM notifications WHERE kind = 'reminder.triggered'"),
-            n => n >= load.RemindedTasks.Count, TimeSpan.FromSeconds(60), "every reminder fired");
+        await Eventually.MatchesAsync(() => ReminderProgressAsync(database, node.DefinedConnectionString),
+            p => p.Fired >= load.RemindedTasks.Count, TimeSpan.FromSeconds(60), $"every reminder fired ({load.RemindedTasks.Count})");
         await Eventually.MatchesAsync(() => database.CountAsync("SELECT count(*) FROM notifications WHERE kind LIKE 'task.%'"),
             n => n >= answered.Count, TimeSpan.FromSeconds(60), "a notification for every answered change");
         var waiting = await Eventually.MatchesAsync(() => MessagesWaitingAsync(node.DefinedConnectionString, QuorumSettings.WorkerQueues), n => n == 0,
@@ -122,6 +122,43 @@ public class When_the_broker_goes_down_and_comes_back_under_load
     {
         using var probe = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         return (await probe.GetAsync("/health/ready")).StatusCode;
+    }
+
+    /// <summary>Where the reminders are on their way, so that a spec that times out names the stage they stopped at.</summary>
+    private sealed record ReminderProgress(long Fired, long Planned, string Sagas, long Scheduled, long Overdue, string Queues)
+    {
+        public override string ToString() =>
+            $"{Fired} fired; {Planned} tasks planned; sagas [{Sagas}]; {Scheduled} scheduled messages stored, {Overdue} of them overdue by 5 s; " +
+            $"queues (ready/consumers) [{Queues}]";
+    }
+
+    private static async Task<ReminderProgress> ReminderProgressAsync(TestDatabase database, string broker)
+    {
+        var sagas = await database.ReadStringsAsync("SELECT current_state || ' ' || count(*) FROM reminder_state GROUP BY current_state ORDER BY 1");
+        var queues = new List<string>();
+        try
+        {
+            await using var connection = await new ConnectionFactory { Uri = new Uri(broker) }.CreateConnectionAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            foreach (var queue in QuorumSettings.WorkerQueues)
+            {
+                var declared = await channel.QueueDeclarePassiveAsync(queue);
+                var faulted = await channel.QueueDeclarePassiveAsync($"{queue}_error");
+                queues.Add($"{queue} {declared.MessageCount}/{declared.ConsumerCount}, _error {faulted.MessageCount}");
+            }
+        }
+        catch (Exception e) when (e is RabbitMQ.Client.Exceptions.RabbitMQClientException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            queues.Add(e.Message);
+        }
+
+        return new ReminderProgress(
+            await database.CountAsync("SELECT count(*) FROM notifications WHERE kind = 'reminder.triggered'"),
+            await database.CountAsync("SELECT count(*) FROM reminder_plan"),
+            string.Join(", ", sagas),
+            await database.CountAsync("SELECT count(*) FROM scheduled_message"),
+            await database.CountAsync("SELECT count(*) FROM scheduled_message WHERE due_time < now() - interval '5 seconds'"),
+            string.Join(", ", queues));
     }
 
     private static Task<long> AuditedAsync(TestDatabase database) => database.CountAsync("SELECT count(*) FROM audit_log");

@@ -12,6 +12,9 @@ public sealed class HostProcess : IAsyncDisposable
     private readonly string project;
     private readonly Dictionary<string, string> environment;
     private Process? process;
+    private StreamWriter? log;
+    private string? logPath;
+    private int starts;
 
     private HostProcess(string project, Dictionary<string, string> environment)
     {
@@ -62,9 +65,15 @@ public sealed class HostProcess : IAsyncDisposable
         };
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
-        process = Process.Start(start)!;
+        log = OpenLog();
+        var writer = log;
+        process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, line) => Write(writer, line.Data);
+        process.ErrorDataReceived += (_, line) => Write(writer, line.Data);
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        await TestContext.Out.WriteLineAsync($"{project} on {BaseAddress}, log {((FileStream)log.BaseStream).Name}");
 
         await WaitForHealthAsync("/health/live", "answer");
     }
@@ -95,6 +104,36 @@ public sealed class HostProcess : IAsyncDisposable
             return;
         await Crash.KillAsync(process);
         process = null;
+        lock (log!)
+            log.Dispose();
+    }
+
+    /// <summary>Each start of a host writes its console to a file of its own (<see cref="SpecLogs"/>).</summary>
+    private StreamWriter OpenLog()
+    {
+        logPath = Path.Combine(SpecLogs.Folder(), $"{project}-{BaseAddress.Port}-{++starts}.log");
+        return new StreamWriter(logPath, append: false) { AutoFlush = true };
+    }
+
+    /// <summary>What the host has logged since it was last started (JSON lines), for a spec that asserts on what an operator would read.</summary>
+    public async Task<string[]> ReadLogAsync()
+    {
+        if (logPath is null)
+            return [];
+        await using var file = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(file);
+        return (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private static void Write(StreamWriter writer, string? line)
+    {
+        if (line is null)
+            return;
+        lock (writer)
+        {
+            if (writer.BaseStream.CanWrite)
+                writer.WriteLine(line);
+        }
     }
 
     public ValueTask DisposeAsync() => new(KillAsync());

@@ -95,6 +95,16 @@ public sealed class RabbitNode : IAsyncDisposable
         await KillAsync();
         try
         {
+            foreach (var log in Directory.EnumerateFiles(Path.Combine(folder, "log"), "*.log").Where(f => new FileInfo(f).Length > 0))
+                File.Copy(log, Path.Combine(SpecLogs.Folder(), $"rabbitmq-{Port}{(log.EndsWith("_upgrade.log", StringComparison.Ordinal) ? "-upgrade" : "")}.log"), overwrite: true);
+        }
+        catch (IOException)
+        {
+            // The node's log is a diagnosis aid; a spec does not fail for want of it.
+        }
+
+        try
+        {
             Directory.Delete(folder, recursive: true);
         }
         catch (IOException)
