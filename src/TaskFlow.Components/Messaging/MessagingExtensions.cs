@@ -27,7 +27,7 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ. Exchanges take the events' names (taskflow.tasks.created, ...), queues the
     /// consumers' (taskflow-audit, ...), each with an _error queue beside it. A failing message is tried
-    /// again at once, then after growing pauses, then moved to the _error queue.
+    /// again after growing pauses (for about a minute while PostgreSQL is unreachable), then moved to the _error queue.
     /// Messages published in a request are stored with the change and delivered after commit (bus outbox, in the API);
     /// every consumer runs behind an inbox, so a redelivered message is processed once (worker).
     /// </summary>
@@ -63,9 +63,21 @@ public static class MessagingExtensions
                 bus.AddTaskFlowMessageScheduler<TaskFlowDbContext>();
             bus.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                // Outermost first: growing pauses around a few immediate tries, each try in a fresh inbox transaction.
-                endpoint.UseMessageRetry(retry => retry.Incremental(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400)));
-                endpoint.UseMessageRetry(retry => retry.Immediate(2));
+                // Two retry filters that never handle the same failure: MassTransit's outer retry filter gives up on a
+                // failure an inner one has handled, so nesting policies over the same exceptions retries only as often
+                // as the innermost. PostgreSQL away (restarting, failing over) is waited out for about a minute before
+                // a message counts as failed; anything else is tried again after growing pauses, each try in a fresh
+                // inbox transaction, and then moved to the _error queue.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(DatabaseOutage.Caused);
+                    retry.Intervals(DatabaseOutage.Pauses);
+                });
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<Exception>(DatabaseOutage.Caused);
+                    retry.Incremental(3, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400));
+                });
                 // The scheduler stores each message idempotently by its token in its own statement: an inbox would
                 // only add three transactions per message to the busiest queue of a reminder burst.
                 // A live push writes nothing to the database, and the notification inbox stores each event idempotently

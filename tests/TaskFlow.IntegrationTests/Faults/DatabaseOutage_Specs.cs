@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using TaskFlow.IntegrationTests.Infrastructure;
+using TaskFlow.IntegrationTests.Tasks;
+using TaskFlow.Testing;
+
+namespace TaskFlow.IntegrationTests.Faults;
+
+/// <summary>
+/// PostgreSQL out of the worker's reach for a while, as in a restart or a failover: its consumers wait for it instead
+/// of parking the events in hand in their _error queues, and everything is audited and notified once it is back.
+/// </summary>
+[NonParallelizable]
+public sealed class When_the_worker_loses_its_database_for_a_while
+{
+    private static readonly string[] WorkerQueues =
+        ["taskflow-audit", "taskflow-notifications", "taskflow-reminder-planner", "taskflow-recurrence", "taskflow-reminders", "taskflow-scheduler"];
+
+    /// <summary>A failover's length, well past the 2 s of tries after which a consumer used to give a message up.</summary>
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task Its_consumers_wait_for_it_and_park_nothing()
+    {
+        await using var database = await TaskFlowDatabase.CreateAsync("dboutage");
+        await using var broker = await TestVirtualHost.CreateAsync("dboutage");
+        await using var link = new DatabaseLink(database.ConnectionString);
+        await using var api = new TaskFlowApiFactory(database.ConnectionString, broker.ConnectionString);
+        await using var worker = HostProcess.Worker(link.ConnectionString, broker.ConnectionString);
+        await worker.StartAsync();
+        await worker.WaitReadyAsync();
+        using var user = await api.NewUserAsync();
+
+        await CreateAsync(user, 0, 20);
+        await Eventually.MatchesAsync(() => AuditedAsync(database), n => n >= 20, TimeSpan.FromSeconds(30), "the first tasks audited");
+
+        link.Cut();
+        var cut = Stopwatch.StartNew();
+        // The API still reaches the database: these are committed and published while the worker cannot store anything.
+        await CreateAsync(user, 20, 30);
+        await Eventually.MatchesAsync(async () => Retried(await worker.ReadLogAsync()), n => n > 0, TimeSpan.FromSeconds(30),
+            "the worker's consumers meeting the outage");
+        // The fault's length, not a wait for something to happen.
+        if (Outage > cut.Elapsed)
+            await Task.Delay(Outage - cut.Elapsed);
+        link.Restore();
+        var outage = cut.Elapsed;
+        await using (var probe = new Npgsql.NpgsqlConnection(link.ConnectionString))
+        {
+            await probe.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT 1", probe);
+            Assert.That(await command.ExecuteScalarAsync(), Is.EqualTo(1), "the link serves again");
+        }
+
+        var audited = await Eventually.MatchesAsync(() => AuditedAsync(database), n => n >= 50, TimeSpan.FromSeconds(120), "every task audited");
+        var notified = await Eventually.MatchesAsync(() => database.CountAsync("SELECT count(*) FROM notifications"), n => n >= 50,
+            TimeSpan.FromSeconds(60), "every task notified");
+        var parked = 0;
+        foreach (var queue in WorkerQueues)
+            parked += (await broker.PeekAsync($"{queue}_error", 100)).Count;
+        var retried = Retried(await worker.ReadLogAsync());
+
+        await TestContext.Out.WriteLineAsync(
+            $"worker cut off from PostgreSQL for {outage.TotalSeconds:F1} s while 30 tasks were created: audited {audited} of 50, " +
+            $"notified {notified}; retries logged {retried}; parked in _error queues {parked}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(audited, Is.EqualTo(50));
+            Assert.That(notified, Is.EqualTo(50));
+            Assert.That(parked, Is.Zero, "nothing parked in an _error queue");
+        });
+    }
+
+    private static async Task CreateAsync(HttpClient user, int from, int count)
+    {
+        foreach (var chunk in Enumerable.Range(from, count).Chunk(10))
+            await Task.WhenAll(chunk.Select(i => user.CreateTaskAsync(new { title = $"Task {i}" })));
+    }
+
+    private static Task<long> AuditedAsync(TestDatabase database) => database.CountAsync("SELECT count(*) FROM audit_log");
+
+    private static int Retried(string[] log) => log.Count(line => line.Contains("R-RETRY", StringComparison.Ordinal));
+}
