@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TaskFlow.IntegrationTests.Cluster;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Tasks;
 using TaskFlow.Testing;
@@ -12,9 +13,6 @@ namespace TaskFlow.IntegrationTests.Faults;
 [NonParallelizable]
 public sealed class When_the_worker_loses_its_database_for_a_while
 {
-    private static readonly string[] WorkerQueues =
-        ["taskflow-audit", "taskflow-notifications", "taskflow-reminder-planner", "taskflow-recurrence", "taskflow-reminders", "taskflow-scheduler"];
-
     /// <summary>A failover's length, well past the 2 s of tries after which a consumer used to give a message up.</summary>
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(10);
 
@@ -55,7 +53,7 @@ public sealed class When_the_worker_loses_its_database_for_a_while
         var notified = await Eventually.MatchesAsync(() => database.CountAsync("SELECT count(*) FROM notifications"), n => n >= 50,
             TimeSpan.FromSeconds(60), "every task notified");
         var parked = 0;
-        foreach (var queue in WorkerQueues)
+        foreach (var queue in QuorumSettings.WorkerQueues)
             parked += (await broker.PeekAsync($"{queue}_error", 100)).Count;
         var retried = Retried(await worker.ReadLogAsync());
 
