@@ -154,11 +154,13 @@ public static class RecurrenceRule
 
         // A wall time skipped by a spring-forward falls due with the next hour; an hourly series would then
         // have two occurrences at one instant, so only the first is kept.
+        // Nothing comes after the calendar's last wall time, or after one whose instant is already past its end.
+        if (after >= LastWallTime)
+            yield break;
         DateTimeOffset? latest = null;
         if (!start.AllDay)
         {
-            // Nothing comes after the calendar's last wall time, or after one whose instant is already past its end.
-            if (after >= LastWallTime || DueDate.TryAtTime(after, zone) is not { } afterDue)
+            if (DueDate.TryAtTime(after, zone) is not { } afterDue)
                 yield break;
             latest = afterDue.At;
         }
