@@ -108,6 +108,41 @@ public class When_a_date_is_at_the_end_of_the_calendar
         Assert.That(next, Is.Null);
     }
 
+    private static readonly string[] EdgeDues =
+    [
+        "UTC 1900-01-01T00:00", "Pacific/Kiritimati 1900-01-01", "Etc/GMT+12 1900-01-01T00:00", "Etc/GMT-14 9999-12-30",
+        "Etc/GMT+12 9999-12-30T23:00", "Pacific/Kiritimati 9999-12-31T23:59", "UTC 9999-12-31T23:59", "Etc/GMT+12 9999-12-31T11:59",
+        "America/New_York 9999-12-31T18:00",
+    ];
+
+    private static readonly string[] Rules =
+    [
+        "hourly", "daily", "weekly", "monthly on the last day", "monthly on the 31st", "yearly", "FREQ=YEARLY;INTERVAL=9000",
+        "FREQ=YEARLY;INTERVAL=999999999", "FREQ=MONTHLY;INTERVAL=120000", "FREQ=DAILY;INTERVAL=3650000", "FREQ=HOURLY;INTERVAL=99999999",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=YEARLY;BYYEARDAY=-1", "FREQ=YEARLY;BYWEEKNO=53;BYDAY=MO", "FREQ=MONTHLY;BYDAY=-1FR",
+        "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1", "FREQ=DAILY;UNTIL=99991231", "FREQ=DAILY;UNTIL=99991231T235959Z",
+        "FREQ=HOURLY;UNTIL=9999-12-31T23:59:59", "FREQ=DAILY;COUNT=2147483647", "FREQ=WEEKLY;WKST=SU;BYDAY=SU,SA",
+    ];
+
+    private static IEnumerable<TestCaseData> EdgeSeries() =>
+        from due in EdgeDues from rule in Rules select new TestCaseData(due.Split(' ')[0], due.Split(' ')[1], rule);
+
+    [TestCaseSource(nameof(EdgeSeries))]
+    public void Should_read_and_expand_any_rule_from_either_end_of_the_calendar_without_failing(string zone, string start, string text)
+    {
+        var due = Dues.Due(zone, start);
+
+        if (!RecurrenceRule.TryParse(text, due, out var rule, out _))
+            return;
+        var occurrences = RecurrenceRule.Occurrences(rule, due, due.Local, 100);
+        RecurrenceRule.Occurrences(rule, due, new LocalDateTime(9999, 12, 31, 23, 59, 59), 1);
+        if (RecurrenceRule.IsFixedInterval(rule))
+            RecurrenceRule.AfterCompletion(rule, due, DateTimeOffset.MaxValue, 1);
+
+        Assert.That(occurrences, Is.Ordered.By(nameof(DueDate.At)));
+        Assert.That(occurrences.Select(o => o.At), Is.All.GreaterThan(due.At));
+    }
+
     [Test]
     public void Should_refuse_a_rule_whose_only_occurrences_fall_past_the_calendar()
     {
