@@ -152,11 +152,11 @@ public static class RecurrenceRule
         pattern.Until = null;
         var series = new CalendarEvent { Start = Floating(start.Local, start.AllDay), RecurrenceRule = pattern };
 
-        // A wall time skipped by a spring-forward falls due with the next hour; an hourly series would then
-        // have two occurrences at one instant, so only the first is kept.
         // Nothing comes after the calendar's last wall time, or after one whose instant is already past its end.
         if (after >= LastWallTime)
             yield break;
+        // A wall time skipped by a spring-forward falls due with the next hour; an hourly series would then
+        // have two occurrences at one instant, so only the first is kept.
         DateTimeOffset? latest = null;
         if (!start.AllDay)
         {
