@@ -27,8 +27,13 @@ public sealed record QuietHours
     public static QuietHours? FromStored(TimeOnly? start, TimeOnly? end) => start is { } s && end is { } e ? new QuietHours(s, e) : null;
 
     /// <summary>Whether <paramref name="instant"/> falls inside the span on the wall clock of <paramref name="zone"/>.</summary>
-    public bool Covers(DateTimeOffset instant, DateTimeZone zone) =>
-        Instant.FromDateTimeOffset(instant).InZone(zone).TimeOfDay.ToTimeOnly().IsBetween(Start, End);
+    public bool Covers(DateTimeOffset instant, DateTimeZone zone)
+    {
+        // From the zone's offset rather than a ZonedDateTime, which cannot be formed where the local date passes the
+        // year 9999 (an instant late on 31 December 9999 UTC, east of Greenwich); TimeOnly wraps around midnight.
+        var offset = zone.GetUtcOffset(Instant.FromDateTimeOffset(instant)).ToTimeSpan();
+        return TimeOnly.FromDateTime(instant.UtcDateTime).Add(offset).IsBetween(Start, End);
+    }
 
     /// <summary>Reads a time of day as "22:00" (24-hour, minutes).</summary>
     public static bool TryParseTime(string? text, out TimeOnly time) =>

@@ -101,7 +101,7 @@ public sealed class TaskSeries
     public DateTimeOffset AppearsAt(DueDate slot)
     {
         var longestReminder = ReminderOffsets.Count == 0 ? TimeSpan.Zero : ReminderOffsets.Max();
-        return slot.At - (LeadTime > longestReminder ? LeadTime : longestReminder);
+        return Scheduling.ReminderOffsets.Before(slot.At, LeadTime > longestReminder ? LeadTime : longestReminder);
     }
 
     /// <summary>Copies what every occurrence shares into <paramref name="task"/>.</summary>

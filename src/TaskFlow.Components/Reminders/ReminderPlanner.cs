@@ -88,7 +88,7 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
         return task.Reminders
             .Distinct()
             .Select(offset => (ReminderIds.For(taskId, offset), offset,
-                ReminderOffsets.TryParse(offset, out var span, out _) ? due.At - span : due.At))
+                ReminderOffsets.TryParse(offset, out var span, out _) ? ReminderOffsets.Before(due.At, span) : due.At))
             .ToList();
     }
 

@@ -19,11 +19,24 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
     private static readonly LocalDatePattern DatePattern = LocalDatePattern.Iso;
 
     public static DueDate AtTime(LocalDateTime local, DateTimeZone zone) =>
-        // Lenient: a time skipped by a DST jump moves forward by the gap, an ambiguous one takes the earlier offset.
-        new(local, false, zone.Id, zone.ResolveLocal(local, Resolvers.LenientResolver).ToDateTimeOffset().ToUniversalTime());
+        TryAtTime(local, zone) ?? throw new ArgumentOutOfRangeException(nameof(local), local, PastTheCalendar);
 
     public static DueDate OnDay(LocalDate date, DateTimeZone zone) =>
-        new(date.AtMidnight(), true, zone.Id, zone.AtStartOfDay(date.PlusDays(1)).ToDateTimeOffset().ToUniversalTime());
+        TryOnDay(date, zone) ?? throw new ArgumentOutOfRangeException(nameof(date), date, PastTheCalendar);
+
+    /// <summary>The due date at <paramref name="local"/>, or null when its instant lies outside the years 1 to 9999 in UTC.</summary>
+    public static DueDate? TryAtTime(LocalDateTime local, DateTimeZone zone) =>
+        // Lenient: a time skipped by a DST jump moves forward by the gap, an ambiguous one takes the earlier offset.
+        Instant(() => zone.ResolveLocal(local, Resolvers.LenientResolver)) is { } at ? new(local, false, zone.Id, at) : null;
+
+    /// <summary>The all-day due date on <paramref name="date"/>, or null when its day ends after the year 9999 (UTC or local).</summary>
+    public static DueDate? TryOnDay(LocalDate date, DateTimeZone zone) =>
+        Instant(() => zone.AtStartOfDay(date.PlusDays(1))) is { } at ? new(date.AtMidnight(), true, zone.Id, at) : null;
+
+    private const string PastTheCalendar = "Its instant lies outside the years 1 to 9999 (UTC).";
+
+    private static DateTimeOffset? Instant(Func<ZonedDateTime> resolve) =>
+        CalendarEnd.Within(() => resolve().ToDateTimeOffset().ToUniversalTime());
 
     public string? DateText => AllDay ? DatePattern.Format(Local.Date) : null;
 
@@ -57,7 +70,12 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
                 errors["date"] = "Must be a date between the years 1900 and 9999 as YYYY-MM-DD.";
                 return null;
             }
-            return zone is null ? null : OnDay(parsed.Value, zone);
+            if (zone is null)
+                return null;
+            var day = TryOnDay(parsed.Value, zone);
+            if (day is null)
+                errors["date"] = "An all-day task falls due when its day ends, which must be within the year 9999: the last day is 9999-12-30.";
+            return day;
         }
 
         var local = ParseDateTime(dateTime!.Trim(), zone);
@@ -66,7 +84,12 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
             errors["dateTime"] = "Must be a date-time between the years 1900 and 9999 as YYYY-MM-DDThh:mm[:ss], optionally with an offset.";
             return null;
         }
-        return zone is null ? null : AtTime(local.Value, zone);
+        if (zone is null)
+            return null;
+        var due = TryAtTime(local.Value, zone);
+        if (due is null)
+            errors["dateTime"] = $"Falls due after the year 9999 ends in UTC (in {zone.Id}), the last instant a due date can have.";
+        return due;
     }
 
     private static LocalDateTime? ParseDateTime(string text, DateTimeZone? zone)
@@ -81,7 +104,7 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
         foreach (var pattern in OffsetInputs)
         {
             if (pattern.Parse(text) is { Success: true } instant)
-                return InSupportedRange(instant.Value.Year) && zone is not null ? instant.Value.InZone(zone).LocalDateTime : null;
+                return InSupportedRange(instant.Value.Year) && zone is not null ? CalendarEnd.Within(() => instant.Value.InZone(zone).LocalDateTime) : null;
         }
         return null;
     }

@@ -116,15 +116,16 @@ public static class RecurrenceRule
         var zone = DateTimeZoneProviders.Tzdb[start.TimeZone];
         var completed = Instant.FromDateTimeOffset(completedAt);
         var interval = Math.Max(1, pattern.Interval);
-        DueDate next;
-        if (pattern.Frequency == FrequencyType.Hourly)
+        // Past the end of the calendar there is no next occurrence: the series ends, as it would by COUNT.
+        var next = CalendarEnd.WithinOrNull(() =>
         {
-            // From the instant itself: its wall time may occur twice when the clocks go back.
-            var at = completed.Plus(NodaTime.Duration.FromHours(interval));
-            next = new DueDate(at.InZone(zone).LocalDateTime, false, zone.Id, at.ToDateTimeOffset());
-        }
-        else
-        {
+            if (pattern.Frequency == FrequencyType.Hourly)
+            {
+                // From the instant itself: its wall time may occur twice when the clocks go back.
+                var at = completed.Plus(NodaTime.Duration.FromHours(interval));
+                return new DueDate(at.InZone(zone).LocalDateTime, false, zone.Id, at.ToDateTimeOffset());
+            }
+
             var period = pattern.Frequency switch
             {
                 FrequencyType.Daily => NodaTime.Period.FromDays(interval),
@@ -133,9 +134,9 @@ public static class RecurrenceRule
                 _ => NodaTime.Period.FromYears(interval),
             };
             var day = completed.InZone(zone).Date.Plus(period);
-            next = start.AllDay ? DueDate.OnDay(day, zone) : DueDate.AtTime(day.At(start.Local.TimeOfDay), zone);
-        }
-        return WithinUntil(pattern.Until, zone)(next) ? next : null;
+            return start.AllDay ? DueDate.TryOnDay(day, zone) : DueDate.TryAtTime(day.At(start.Local.TimeOfDay), zone);
+        });
+        return next is not null && WithinUntil(pattern.Until, zone)(next) ? next : null;
     }
 
     /// <summary>
@@ -151,16 +152,27 @@ public static class RecurrenceRule
         pattern.Until = null;
         var series = new CalendarEvent { Start = Floating(start.Local, start.AllDay), RecurrenceRule = pattern };
 
+        // Nothing comes after the calendar's last wall time, or after one whose instant is already past its end.
+        if (after >= LastWallTime)
+            yield break;
         // A wall time skipped by a spring-forward falls due with the next hour; an hourly series would then
         // have two occurrences at one instant, so only the first is kept.
-        DateTimeOffset? latest = start.AllDay ? null : DueDate.AtTime(after, zone).At;
-        foreach (var occurrence in series.GetOccurrences(Floating(after.PlusSeconds(1), allDay: false), Bounded))
+        DateTimeOffset? latest = null;
+        if (!start.AllDay)
+        {
+            if (DueDate.TryAtTime(after, zone) is not { } afterDue)
+                yield break;
+            latest = afterDue.At;
+        }
+        using var occurrences = series.GetOccurrences(Floating(after.PlusSeconds(1), allDay: false), Bounded).GetEnumerator();
+        while (NextWithinCalendar(occurrences) is { } occurrence)
         {
             var local = LocalDateTime.FromDateTime(occurrence.Period.StartTime.Value);
             if (local <= after)
                 continue;
-            var due = start.AllDay ? DueDate.OnDay(local.Date, zone) : DueDate.AtTime(local, zone);
-            if (!withinUntil(due))
+            // An occurrence that would fall due past the end of the calendar ends the series there.
+            var due = start.AllDay ? DueDate.TryOnDay(local.Date, zone) : DueDate.TryAtTime(local, zone);
+            if (due is null || !withinUntil(due))
                 yield break;
             if (due.At <= latest)
                 continue;
@@ -168,6 +180,10 @@ public static class RecurrenceRule
             yield return due;
         }
     }
+
+    /// <summary>The next occurrence Ical.Net finds, or null when there is none or it would lie past the year 9999.</summary>
+    private static Occurrence? NextWithinCalendar(IEnumerator<Occurrence> occurrences) =>
+        CalendarEnd.WithinOrNull(() => occurrences.MoveNext() ? occurrences.Current : null);
 
     private static bool TryRead(string text, out RecurrencePattern pattern, out string error)
     {
@@ -181,16 +197,28 @@ public static class RecurrenceRule
             error = shorthandError ?? Examples;
             return false;
         }
+        if (!RecurrenceRuleParts.TryRead(shorthand ?? StripPrefix(text), out var parts, out var partsError))
+        {
+            error = $"{partsError} {Examples}";
+            return false;
+        }
         try
         {
-            pattern = new RecurrencePattern(shorthand ?? StripPrefix(text));
-            return true;
+            pattern = new RecurrencePattern(string.Join(';', parts.Select(p => $"{p.Key}={p.Value}")));
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
             error = $"Not a valid RRULE: {e.Message.Split(" (Parameter", 2)[0]} {Examples}";
             return false;
         }
+
+        // What Ical.Net would run must be the rule as written: a part it reads otherwise is refused, never changed.
+        var kept = RecurrenceRuleParts.Split(pattern.ToString() ?? "");
+        var changed = parts.Keys.Union(kept.Keys).FirstOrDefault(name => parts.GetValueOrDefault(name) != kept.GetValueOrDefault(name));
+        if (changed is null)
+            return true;
+        error = $"Not a valid RRULE: {changed}={parts.GetValueOrDefault(changed)} cannot be kept as written. {Examples}";
+        return false;
     }
 
     /// <summary>
@@ -228,6 +256,8 @@ public static class RecurrenceRule
 
     private static string StripPrefix(string text) =>
         text.StartsWith("RRULE:", StringComparison.OrdinalIgnoreCase) ? text[6..] : text;
+
+    private static readonly LocalDateTime LastWallTime = new(9999, 12, 31, 23, 59, 59);
 
     private static CalDateTime Floating(LocalDateTime local, bool allDay) => allDay
         ? new CalDateTime(local.Year, local.Month, local.Day)

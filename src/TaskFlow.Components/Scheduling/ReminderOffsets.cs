@@ -35,6 +35,13 @@ public static partial class ReminderOffsets
         return true;
     }
 
+    /// <summary>
+    /// The instant <paramref name="offset"/> before <paramref name="at"/>: when a reminder fires or an occurrence
+    /// appears. The calendar's first instant when that comes sooner, so that it fires at once rather than fail.
+    /// </summary>
+    public static DateTimeOffset Before(DateTimeOffset at, TimeSpan offset) =>
+        at - DateTimeOffset.MinValue < offset ? DateTimeOffset.MinValue : at - offset;
+
     /// <summary>The canonical ISO 8601 form, as the API returns it.</summary>
     public static string Format(TimeSpan offset) => XmlConvert.ToString(offset);
 

@@ -7,6 +7,8 @@ namespace TaskFlow.IntegrationTests.Tasks;
 
 public class When_a_task_is_written_with_bad_input : SignedInSpec
 {
+    private static readonly object FarMorning = new { dateTime = "2100-03-01T08:00:00Z", timeZone = "Europe/Paris" };
+
     private static IEnumerable<TestCaseData> BadTasks()
     {
         yield return new TestCaseData(new { title = "" }, "title").SetName("an empty title");
@@ -22,6 +24,10 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", timeZone = "Mars/Base" } }, "due.timeZone").SetName("an unknown time zone");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "10000-01-01T09:00" } }, "due.dateTime").SetName("a due date in year 10000");
         yield return new TestCaseData(new { title = "ok", due = new { date = "10000-01-01" } }, "due.date").SetName("an all-day date in year 10000");
+        yield return new TestCaseData(new { title = "ok", due = new { date = "9999-12-31", timeZone = "UTC" } }, "due.date").SetName("an all-day date whose end is in year 10000");
+        yield return new TestCaseData(new { title = "ok", due = new { date = "9999-12-31", timeZone = "Pacific/Kiritimati" } }, "due.date").SetName("an all-day date on the last day in Kiritimati");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "9999-12-31T23:59", timeZone = "Etc/GMT+12" } }, "due.dateTime").SetName("a wall time whose instant is in year 10000");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "9999-12-31T23:59:00-12:00", timeZone = "UTC" } }, "due.dateTime").SetName("an instant with an offset in year 10000");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "next tuesday" } }, "due.dateTime").SetName("an unreadable due time");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", date = "2027-01-01" } }, "due.date").SetName("both a time and a date");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "-PT15M" } }, "reminders[0]").SetName("a negative reminder offset");
@@ -31,6 +37,13 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30" }, "recurrence").SetName("an impossible RRULE");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=SOMETIMES" }, "recurrence").SetName("an unreadable RRULE");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "weekly on funday" }, "recurrence").SetName("a weekly shorthand on an unknown day");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;FREQ=WEEKLY" }, "recurrence").SetName("a repeated FREQ");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=WEEKLY;BYDAY=MO;BYDAY=TU" }, "recurrence").SetName("a repeated BYDAY");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;UNTIL=garbage" }, "recurrence").SetName("an unreadable UNTIL");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=3" }, "recurrence").SetName("a numeric FREQ");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;COUNT=+3" }, "recurrence").SetName("a signed COUNT");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=WEEKLY;BYMONTHDAY=1" }, "recurrence").SetName("BYMONTHDAY in a weekly rule");
+        yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;BYHOUR=25" }, "recurrence").SetName("an hour out of range");
         yield return new TestCaseData(new { title = "ok", recurrence = "daily" }, "recurrence").SetName("a recurrence without a due date");
         yield return new TestCaseData(new { title = 42 }, "title").SetName("a number for the title");
         yield return new TestCaseData(new { title = "ok", tags = "admin" }, "tags").SetName("a string for the tags");
