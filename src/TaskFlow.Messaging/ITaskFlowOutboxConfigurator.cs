@@ -36,6 +36,12 @@ public interface ITaskFlowBusOutboxConfigurator : IBusOutboxConfigurator
     TimeSpan MessageDeliveryTimeout { set; }
 
     /// <summary>
+    /// Passes a state may fail while the broker is healthy before it is parked (default 10): parked, it is sent no more
+    /// until an operator replays it, and the later messages of its partition key go on without it (docs/operations.md).
+    /// </summary>
+    int DeliveryAttemptLimit { set; }
+
+    /// <summary>
     /// No LISTEN connection (e.g. behind a transaction-pooling proxy): other instances' commits are then found by the
     /// sweep only. Commits in this process still wake the delivery service directly.
     /// </summary>

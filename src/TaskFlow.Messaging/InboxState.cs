@@ -12,7 +12,6 @@ public class InboxState
     public Guid LockId { get; set; }
     public DateTime Received { get; set; }
     public int ReceiveCount { get; set; }
-    public DateTime? ExpirationTime { get; set; }
 
     /// <summary>Set in the transaction that ran the consumer: the message will not be consumed again.</summary>
     public DateTime? Consumed { get; set; }

@@ -18,9 +18,6 @@ public class OutboxMessage : OutboxMessageContext
 
     public long SequenceNumber { get; set; }
 
-    /// <summary>When set, the message is not due before this time (a delayed send).</summary>
-    public DateTime? EnqueueTime { get; set; }
-
     public DateTime SentTime { get; set; }
 
     /// <summary>The send context's headers as JSON.</summary>
@@ -71,12 +68,14 @@ public class OutboxMessage : OutboxMessageContext
     /// A row from a send context that MassTransit built completely (ids, addresses, serializer, topology), so the
     /// later re-send through <see cref="OutboxMessageSendPipe"/> is the same message with the same MessageId.
     /// </summary>
-    public static OutboxMessage FromSendContext<T>(SendContext<T> context, IObjectDeserializer deserializer)
+    public static OutboxMessage FromSendContext<T>(SendContext<T> context, IObjectDeserializer deserializer, DateTime now)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(deserializer);
-        var now = DateTime.UtcNow;
+        // The delivery service sends each row as soon as its transaction commits: a delay would be lost without a word.
+        if (context.Delay is { } delay && delay > TimeSpan.Zero)
+            throw new NotSupportedException($"{typeof(T).Name}: a delayed send cannot go through the outbox; schedule it with the message scheduler.");
         var message = new OutboxMessage
         {
             MessageId = context.MessageId ?? throw new MessageException(typeof(T), "A MessageId is required to use the outbox."),
@@ -89,7 +88,6 @@ public class OutboxMessage : OutboxMessageContext
             ResponseAddress = context.ResponseAddress,
             FaultAddress = context.FaultAddress,
             SentTime = context.SentTime ?? now,
-            EnqueueTime = context.Delay is { } delay ? now + delay : null,
             ExpirationTime = context.TimeToLive is { } timeToLive ? now + timeToLive : null,
             ContentType = (context.ContentType ?? context.Serialization.DefaultContentType).ToString(),
             MessageType = string.Join(';', context.SupportedMessageTypes),

@@ -41,7 +41,6 @@ public static class OutboxModelBuilderExtensions
             message.Property(m => m.DestinationAddress).HasMaxLength(AddressLength);
             message.Property(m => m.ResponseAddress).HasMaxLength(AddressLength);
             message.Property(m => m.FaultAddress).HasMaxLength(AddressLength);
-            message.HasIndex(m => m.EnqueueTime);
             message.HasIndex(m => m.ExpirationTime);
             message.HasIndex(m => new { m.OutboxId, m.SequenceNumber }).IsUnique();
             // Named explicitly: the conventional name is longer than PostgreSQL's 63-character identifiers.

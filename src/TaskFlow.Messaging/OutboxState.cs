@@ -21,4 +21,16 @@ public class OutboxState
 
     /// <summary>States with the same key leave one after the other, oldest first; null means no ordering constraint.</summary>
     public string? PartitionKey { get; set; }
+
+    /// <summary>Passes whose send of this state's next message was refused while the broker was healthy (migrations/0011).</summary>
+    public int DeliveryAttempts { get; set; }
+
+    /// <summary>Why the last counted attempt failed, for the operator.</summary>
+    public string? LastError { get; set; }
+
+    /// <summary>
+    /// Set when the attempts reached the delivery service's limit: no pass claims the state, and later states of its
+    /// partition key go on without it. Clearing it (and the count) replays the state.
+    /// </summary>
+    public DateTime? Parked { get; set; }
 }

@@ -27,6 +27,7 @@ internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationCon
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int MessageDeliveryLimit { get; set; } = 100;
     public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public int DeliveryAttemptLimit { get; set; } = 10;
 
     public void DisableInboxCleanupService() => inboxCleanup = false;
     public void DisableDeliveryService() => deliveryService = false;
@@ -46,8 +47,15 @@ internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationCon
         configure?.Invoke(this);
         ArgumentOutOfRangeException.ThrowIfLessThan(QueryMessageLimit, 1, nameof(QueryMessageLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(MessageDeliveryLimit, 1, nameof(MessageDeliveryLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DeliveryAttemptLimit, 1, nameof(DeliveryAttemptLimit));
 
-        services.AddOptions<TaskFlowOutboxOptions<TDbContext>>().Configure(options => options.PartitionKey = partitionKey);
+        // One clock for the outbox, the inbox and the scheduler; a host (or a spec) may register its own first.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<TaskFlowOutboxOptions<TDbContext>>().Configure(options =>
+        {
+            options.PartitionKey = partitionKey;
+            options.DeliveryAttemptLimit = DeliveryAttemptLimit;
+        });
         services.TryAddScoped<IOutboxContextFactory<TDbContext>, InboxOutboxContextFactory<TDbContext>>();
 
         if (inboxCleanup)

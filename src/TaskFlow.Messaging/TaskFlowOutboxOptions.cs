@@ -11,6 +11,9 @@ public sealed class TaskFlowOutboxOptions<TDbContext>
     /// null (the default for every message) means no ordering constraint beyond the publishing transaction.
     /// </summary>
     public Func<object, string?> PartitionKey { get; set; } = _ => null;
+
+    /// <summary>Counted failed attempts after which the delivery service parks a state (see <see cref="OutboxState.Parked"/>).</summary>
+    public int DeliveryAttemptLimit { get; set; } = 10;
 }
 
 /// <summary>The PostgreSQL channel the outbox trigger notifies on commit (migrations/0004_messaging.sql).</summary>

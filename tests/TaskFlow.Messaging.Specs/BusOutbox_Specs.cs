@@ -21,15 +21,7 @@ public class When_publishing_through_the_bus_outbox
     public async Task StartAsync()
     {
         environment = await SpecEnvironment.CreateAsync("bus");
-        api = await environment.StartHostAsync(x =>
-        {
-            x.AddTaskFlowOutbox<SpecDbContext>(o =>
-            {
-                o.QueryDelay = TimeSpan.FromMinutes(5);
-                o.UseBusOutbox(b => b.DisableNotificationListener());
-            });
-            x.AddRecorder();
-        });
+        api = await environment.StartOutboxHostAsync();
     }
 
     [OneTimeTearDown]
@@ -183,19 +175,7 @@ public class When_a_transaction_publishes_more_than_one_pass_sends
     public async Task Should_send_the_rest_in_later_passes_in_order_and_then_remove_the_state()
     {
         await using var environment = await SpecEnvironment.CreateAsync("partial");
-        var api = await environment.StartHostAsync(x =>
-        {
-            x.AddTaskFlowOutbox<SpecDbContext>(o =>
-            {
-                o.QueryDelay = TimeSpan.FromMinutes(5);
-                o.UseBusOutbox(b =>
-                {
-                    b.MessageDeliveryLimit = 2;
-                    b.DisableNotificationListener();
-                });
-            });
-            x.AddRecorder();
-        });
+        var api = await environment.StartOutboxHostAsync(bus: b => b.MessageDeliveryLimit = 2);
 
         // Four: two passes send two each and keep the state, a third finds it with nothing left and removes it.
         var messages = Enumerable.Range(1, 4).Select(n => new Numbered("partial", n)).ToArray();

@@ -4,7 +4,7 @@ using TaskFlow.Messaging.Specs.Infrastructure;
 namespace TaskFlow.Messaging.Specs;
 
 /// <summary>
-/// migrations/0004_messaging.sql must be exactly what EF Core would create from <c>AddTaskFlowOutboxEntities</c> under the
+/// migrations/0004_messaging.sql (with its later changes, 0010 to 0012) must be exactly what EF Core would create from <c>AddTaskFlowOutboxEntities</c> under the
 /// snake_case convention (the application's schema spec compares the whole database the same way).
 /// </summary>
 public class When_the_messaging_migration_is_applied
@@ -38,7 +38,7 @@ public class When_the_messaging_migration_is_applied
         var migratedColumns = await migrated.ReadStringsAsync(ColumnsSql);
         var migratedIndexes = await migrated.ReadStringsAsync(IndexesSql);
 
-        Assert.That(migratedColumns, Has.Count.EqualTo(37));
+        Assert.That(migratedColumns, Has.Count.EqualTo(38));
         Assert.That(migratedColumns, Is.EqualTo(await fromModel.ReadStringsAsync(ColumnsSql)));
         Assert.That(migratedIndexes, Is.EqualTo(await fromModel.ReadStringsAsync(IndexesSql)));
     }

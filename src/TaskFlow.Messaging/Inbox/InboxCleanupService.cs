@@ -15,6 +15,7 @@ namespace TaskFlow.Messaging.Inbox;
 public sealed class InboxCleanupService<TDbContext>(
     IOptions<InboxCleanupServiceOptions<TDbContext>> options,
     IServiceScopeFactory scopeFactory,
+    TimeProvider clock,
     ILogger<InboxCleanupService<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
@@ -43,17 +44,17 @@ public sealed class InboxCleanupService<TDbContext>(
                 logger.LogError(exception, "Inbox cleanup failed");
             }
 
-            await Task.Delay(settings.QueryDelay, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(settings.QueryDelay, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
     private async Task<int> DeleteBatchAsync(InboxCleanupServiceOptions settings, CancellationToken stoppingToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(settings.QueryTimeout);
+        using var limit = new CancellationTokenSource(settings.QueryTimeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, limit.Token);
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        var cutoff = DateTime.UtcNow - settings.DuplicateDetectionWindow;
+        var cutoff = clock.GetUtcNow().UtcDateTime - settings.DuplicateDetectionWindow;
         var batch = db.Set<InboxState>()
             .Where(i => i.Delivered < cutoff)
             .OrderBy(i => i.Delivered)

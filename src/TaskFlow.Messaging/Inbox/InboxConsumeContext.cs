@@ -17,11 +17,13 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
     private readonly TDbContext db;
     private readonly InboxState inbox;
     private readonly InboxTransaction transaction;
+    private readonly TimeProvider clock;
 
     public InboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider, TDbContext db,
-        InboxState inbox, InboxTransaction transaction)
+        InboxState inbox, InboxTransaction transaction, TimeProvider clock)
         : base(context, options, provider)
     {
+        this.clock = clock;
         this.db = db;
         this.inbox = inbox;
         this.transaction = transaction;
@@ -41,7 +43,7 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         if (transaction.Inserted)
             transaction.Consumed = true;
         else
-            inbox.Consumed = DateTime.UtcNow;
+            inbox.Consumed = clock.GetUtcNow().UtcDateTime;
         return Task.CompletedTask;
     }
 
@@ -50,7 +52,7 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         if (transaction.Inserted)
             transaction.Delivered = true;
         else
-            inbox.Delivered = DateTime.UtcNow;
+            inbox.Delivered = clock.GetUtcNow().UtcDateTime;
         return Task.CompletedTask;
     }
 
@@ -84,7 +86,7 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
 
     public override Task AddSend<T>(SendContext<T> context)
     {
-        var message = OutboxMessage.FromSendContext(context, SerializerContext);
+        var message = OutboxMessage.FromSendContext(context, SerializerContext, clock.GetUtcNow().UtcDateTime);
         message.InboxMessageId = inbox.MessageId;
         message.InboxConsumerId = ConsumerId;
         lock (transaction)

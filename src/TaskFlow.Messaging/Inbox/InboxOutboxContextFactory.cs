@@ -15,7 +15,7 @@ namespace TaskFlow.Messaging.Inbox;
 /// created with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so a concurrent duplicate waits for the first instead of
 /// failing, then finds it consumed.
 /// </summary>
-internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServiceProvider provider) : IOutboxContextFactory<TDbContext>
+internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServiceProvider provider, TimeProvider clock) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
     private static string? upsertStatement;
@@ -55,7 +55,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
         {
             // One statement creates or locks the row: ON CONFLICT DO UPDATE waits for a concurrent duplicate's commit.
             var rows = db.Set<InboxState>()
-                .FromSqlRaw(upsertStatement!, messageId, options.ConsumerId, lockId, DateTime.UtcNow, firstStep ? 1 : 0)
+                .FromSqlRaw(upsertStatement!, messageId, options.ConsumerId, lockId, clock.GetUtcNow().UtcDateTime, firstStep ? 1 : 0)
                 .AsTracking()
                 .AsAsyncEnumerable();
             InboxState? locked = null;
@@ -73,7 +73,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
             bool mustCommitBeforeNextStep;
             do
             {
-                outboxContext = new InboxConsumeContext<TDbContext, T>(context, options, provider, db, inbox, shared);
+                outboxContext = new InboxConsumeContext<TDbContext, T>(context, options, provider, db, inbox, shared, clock);
                 var consuming = !outboxContext.IsMessageConsumed;
                 await next.Send(outboxContext);
                 mustCommitBeforeNextStep = consuming && shared.AddedMessages;

@@ -22,6 +22,7 @@ internal sealed class BusOutboxScopedContext<TDbContext> : ScopedBusContext, Out
     private readonly IClientFactory clientFactory;
     private readonly IServiceProvider provider;
     private readonly Func<object, string?> partitionKey;
+    private readonly TimeProvider clock;
     private readonly Lock sync = new();
     private readonly Dictionary<string, OutboxState> keyedStates = new(StringComparer.Ordinal);
     private OutboxState? unkeyedState;
@@ -30,8 +31,10 @@ internal sealed class BusOutboxScopedContext<TDbContext> : ScopedBusContext, Out
     private IPublishEndpoint? publishEndpoint;
     private IScopedClientFactory? scopedClientFactory;
 
-    public BusOutboxScopedContext(IBus bus, IClientFactory clientFactory, IServiceProvider provider, Func<object, string?> partitionKey)
+    public BusOutboxScopedContext(IBus bus, IClientFactory clientFactory, IServiceProvider provider, Func<object, string?> partitionKey,
+        TimeProvider clock)
     {
+        this.clock = clock;
         this.bus = bus;
         this.clientFactory = clientFactory;
         this.provider = provider;
@@ -51,7 +54,7 @@ internal sealed class BusOutboxScopedContext<TDbContext> : ScopedBusContext, Out
     public Task AddSend<T>(SendContext<T> context)
         where T : class
     {
-        var message = OutboxMessage.FromSendContext(context, SystemTextJsonMessageSerializer.Instance);
+        var message = OutboxMessage.FromSendContext(context, SystemTextJsonMessageSerializer.Instance, clock.GetUtcNow().UtcDateTime);
         lock (sync)
         {
             var db = dbContext ??= provider.GetRequiredService<TDbContext>();

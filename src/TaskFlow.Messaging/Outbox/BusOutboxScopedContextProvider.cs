@@ -14,14 +14,14 @@ internal sealed class BusOutboxScopedContextProvider<TDbContext> : IScopedBusCon
 {
     public BusOutboxScopedContextProvider(IBus bus, Bind<IBus, IClientFactory> clientFactory,
         Bind<IBus, IScopedConsumeContextProvider> consumeContextProvider, IScopedConsumeContextProvider globalConsumeContextProvider,
-        IServiceProvider provider, IOptions<TaskFlowOutboxOptions<TDbContext>> options)
+        IServiceProvider provider, IOptions<TaskFlowOutboxOptions<TDbContext>> options, TimeProvider clock)
     {
         if (consumeContextProvider.Value.HasContext)
             Context = new ConsumeContextScopedBusContext(consumeContextProvider.Value.GetContext(), clientFactory.Value);
         else if (globalConsumeContextProvider.HasContext)
             Context = new ConsumeContextScopedBusContext<IBus>(bus, globalConsumeContextProvider.GetContext(), clientFactory.Value, provider);
         else
-            Context = new BusOutboxScopedContext<TDbContext>(bus, clientFactory.Value, provider, options.Value.PartitionKey);
+            Context = new BusOutboxScopedContext<TDbContext>(bus, clientFactory.Value, provider, options.Value.PartitionKey, clock);
     }
 
     public ScopedBusContext Context { get; }

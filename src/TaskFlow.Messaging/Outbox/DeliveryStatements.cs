@@ -16,7 +16,11 @@ internal sealed class DeliveryStatements
     private readonly string deleteFinished;
     private readonly string deleteSent;
     private readonly string recordProgress;
+    private readonly string recordFailure;
     private readonly (IProperty Property, ValueConverter? Converter)[] messageColumns;
+
+    /// <summary>The claim's columns: the state's id and attempts, then the message's.</summary>
+    private const int FirstMessageColumn = 2;
 
     public DeliveryStatements(OutboxTables tables, int stateLimit, int messageLimit)
     {
@@ -25,6 +29,8 @@ internal sealed class DeliveryStatements
         var id = state.Column(s => s.OutboxId);
         var created = state.Column(s => s.Created);
         var key = state.Column(s => s.PartitionKey);
+        var attempts = state.Column(s => s.DeliveryAttempts);
+        var parked = state.Column(s => s.Parked);
         var sequence = message.Column(m => m.SequenceNumber);
 
         // The sequence number first: a claimed state with no message left comes back once, with nulls from there on.
@@ -35,17 +41,18 @@ internal sealed class DeliveryStatements
         var columns = string.Join(", ", messageColumns.Select(c => "m." + message.Column(c.Property)));
 
         // The oldest unlocked states that have no older state with the same partition key. An older state held by another
-        // pass is still visible here, so the newer one waits for it; states without a key never wait.
+        // pass is still visible here, so the newer one waits for it; states without a key never wait. A parked state is
+        // neither claimed nor waited for: the one place where a key's order gives way (ADR 0006).
         claim = $"""
             WITH claimed AS (
-                SELECT s.{id}, s.{created} FROM {state.Name} AS s
-                WHERE NOT EXISTS (
+                SELECT s.{id}, s.{created}, s.{attempts} FROM {state.Name} AS s
+                WHERE s.{parked} IS NULL AND NOT EXISTS (
                     SELECT 1 FROM {state.Name} AS p
-                    WHERE p.{key} = s.{key} AND (p.{created}, p.{id}) < (s.{created}, s.{id}))
+                    WHERE p.{key} = s.{key} AND p.{parked} IS NULL AND (p.{created}, p.{id}) < (s.{created}, s.{id}))
                 ORDER BY s.{created}, s.{id}
                 LIMIT {stateLimit}
                 FOR UPDATE OF s SKIP LOCKED)
-            SELECT c.{id}, {columns}
+            SELECT c.{id}, c.{attempts}, {columns}
             FROM claimed AS c
             LEFT JOIN LATERAL (
                 SELECT * FROM {message.Name} WHERE {message.Column(m => m.OutboxId)} = c.{id}
@@ -58,6 +65,12 @@ internal sealed class DeliveryStatements
         recordProgress = $"""
             UPDATE {state.Name} AS s SET {state.Column(s => s.LastSequenceNumber)} = v.last, {state.Column(s => s.LockId)} = v.lock
             FROM unnest($1::uuid[], $2::bigint[], $3::uuid[]) AS v(id, last, lock)
+            WHERE s.{id} = v.id
+            """;
+        recordFailure = $"""
+            UPDATE {state.Name} AS s SET {attempts} = v.attempts, {state.Column(s => s.LastError)} = v.error,
+                {parked} = CASE WHEN v.park THEN $5 END
+            FROM unnest($1::uuid[], $2::integer[], $3::text[], $4::boolean[]) AS v(id, attempts, error, park)
             WHERE s.{id} = v.id
             """;
     }
@@ -74,17 +87,17 @@ internal sealed class DeliveryStatements
             var outboxId = reader.GetGuid(0);
             if (current is null || current.OutboxId != outboxId)
             {
-                current = new ClaimedState(outboxId, []);
+                current = new ClaimedState(outboxId, reader.GetInt32(1), []);
                 states.Add(current);
             }
 
-            if (await reader.IsDBNullAsync(1, token))
+            if (await reader.IsDBNullAsync(FirstMessageColumn, token))
                 continue;
             var message = new OutboxMessage();
             for (var i = 0; i < messageColumns.Length; i++)
             {
                 var (property, converter) = messageColumns[i];
-                var value = await reader.IsDBNullAsync(i + 1, token) ? null : reader.GetValue(i + 1);
+                var value = await reader.IsDBNullAsync(i + FirstMessageColumn, token) ? null : reader.GetValue(i + FirstMessageColumn);
                 if (value is not null && converter is not null)
                     value = converter.ConvertFromProvider(value);
                 property.PropertyInfo!.SetValue(message, value);
@@ -111,6 +124,19 @@ internal sealed class DeliveryStatements
             new NpgsqlParameter { Value = partial.Select(_ => MassTransit.NewId.NextGuid()).ToArray() }));
     }
 
+    /// <summary>Counts a failed attempt for each state (its last error kept), parking those at the limit as of <paramref name="now"/>.</summary>
+    public void AddFailures(NpgsqlBatch batch, List<FailedState> failed, DateTime now)
+    {
+        if (failed.Count == 0)
+            return;
+        batch.BatchCommands.Add(Command(recordFailure,
+            new NpgsqlParameter { Value = failed.Select(f => f.OutboxId).ToArray() },
+            new NpgsqlParameter { Value = failed.Select(f => f.Attempts).ToArray() },
+            new NpgsqlParameter { Value = failed.Select(f => f.Error).ToArray() },
+            new NpgsqlParameter { Value = failed.Select(f => f.Park).ToArray() },
+            new NpgsqlParameter { Value = now, NpgsqlDbType = NpgsqlDbType.TimestampTz }));
+    }
+
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -119,5 +145,8 @@ internal sealed class DeliveryStatements
     }
 }
 
-/// <summary>One claimed outbox state and the messages loaded for it.</summary>
-internal sealed record ClaimedState(Guid OutboxId, List<OutboxMessage> Messages);
+/// <summary>One claimed outbox state, its failed attempts so far, and the messages loaded for it.</summary>
+internal sealed record ClaimedState(Guid OutboxId, int DeliveryAttempts, List<OutboxMessage> Messages);
+
+/// <summary>A state whose send failed in a way that counts: its attempts now, the error, and whether it is parked.</summary>
+internal sealed record FailedState(Guid OutboxId, int Attempts, string Error, bool Park);

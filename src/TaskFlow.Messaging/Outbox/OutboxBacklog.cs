@@ -5,59 +5,100 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>
-/// What waits in the outbox, read from the database only when a metrics reader collects (every minute or so, not per
-/// message): a backlog that keeps growing, or an oldest message that keeps ageing, is a delivery that stopped. The
-/// figure is the database's, so every instance reports the same one.
+/// What waits in the outbox: a backlog that keeps growing, or an oldest message that keeps ageing, is a delivery that
+/// stopped; a parked message waits for an operator. The figures are the database's, so every instance reports the same
+/// ones. The delivery service reads them every few seconds (and after it parks a state); the gauges only hand out the
+/// last reading, since a metrics reader calls them on its own thread, under its own lock, and must not wait for a query.
 /// </summary>
-internal sealed class OutboxBacklog<TDbContext>
+internal sealed class OutboxBacklog<TDbContext> : IDisposable
     where TDbContext : DbContext
 {
-    /// <summary>Both gauges are collected together: one query answers them.</summary>
-    private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
 
     private readonly IServiceScopeFactory scopeFactory;
-    private readonly Lock sync = new();
-    private Reading? last;
+    private readonly TimeProvider clock;
+    private readonly SemaphoreSlim changed = new(0, 1);
+    private volatile Reading? last;
 
-    public OutboxBacklog(Meter meter, IServiceScopeFactory scopeFactory)
+    public OutboxBacklog(Meter meter, IServiceScopeFactory scopeFactory, TimeProvider clock)
     {
         this.scopeFactory = scopeFactory;
+        this.clock = clock;
         meter.CreateObservableGauge(OutboxMetrics.Backlog, () => Measure(r => r.Count), "{message}",
-            "Messages stored in the outbox and not yet sent");
-        meter.CreateObservableGauge(OutboxMetrics.OldestAge, () => Measure(r => r.OldestAge), "s",
-            "Age of the oldest message not yet sent");
+            "Messages stored in the outbox and not yet sent, parked ones apart");
+        meter.CreateObservableGauge(OutboxMetrics.OldestAge, () => Measure(OldestAge), "s",
+            "Age of the oldest message not yet sent, parked ones apart");
+        meter.CreateObservableGauge(OutboxMetrics.Parked, () => Measure(r => r.Parked), "{message}",
+            "Messages the delivery service gave up sending, waiting for an operator");
     }
 
-    private IEnumerable<Measurement<double>> Measure(Func<Reading, double> value) =>
-        Read() is { } reading ? [new Measurement<double>(value(reading))] : [];
-
-    /// <summary>Nothing when the database cannot be read: a missing point says more than a zero would.</summary>
-    private Reading? Read()
+    /// <summary>Something changed that an operator should see soon (a state was parked): read again now.</summary>
+    public void Changed()
     {
-        lock (sync)
+        try
         {
-            if (last is { } recent && DateTime.UtcNow - recent.At < Reuse)
-                return recent;
-            try
-            {
-                using var scope = scopeFactory.CreateScope();
-                var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-                var message = OutboxTables.For(db).OutboxMessage;
-                var sent = message.Column(m => m.SentTime);
-                db.Database.OpenConnection();
-                using var command = db.Database.GetDbConnection().CreateCommand();
-                command.CommandText = $"SELECT count(*), coalesce(extract(epoch FROM now() - min({sent})), 0)::float8 FROM {message.Name}";
-                using var reader = command.ExecuteReader();
-                reader.Read();
-                last = new Reading(reader.GetInt64(0), Math.Max(0, reader.GetDouble(1)), DateTime.UtcNow);
-                return last;
-            }
-            catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                return null;
-            }
+            changed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A reading is already asked for.
         }
     }
 
-    private sealed record Reading(long Count, double OldestAge, DateTime At);
+    public async Task KeepFreshAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                last = await ReadAsync(stoppingToken);
+                using var interval = new CancellationTokenSource(RefreshInterval, clock);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
+                await changed.WaitAsync(wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    public void Dispose() => changed.Dispose();
+
+    private IEnumerable<Measurement<double>> Measure(Func<Reading, double> value) =>
+        last is { } reading ? [new Measurement<double>(value(reading))] : [];
+
+    private double OldestAge(Reading reading) =>
+        reading.OldestSent is { } sent ? Math.Max(0, (clock.GetUtcNow().UtcDateTime - sent).TotalSeconds) : 0;
+
+    /// <summary>Nothing when the database cannot be read: a missing point says more than a zero would.</summary>
+    private async Task<Reading?> ReadAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopeFactory.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+            var tables = OutboxTables.For(db);
+            var message = tables.OutboxMessage;
+            var state = tables.OutboxState;
+            var outboxId = state.Column(s => s.OutboxId);
+            var waiting = $"s.{state.Column(s => s.Parked)} IS NULL";
+            await db.Database.OpenConnectionAsync(stoppingToken);
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = $"""
+                SELECT count(*) FILTER (WHERE {waiting}), min(m.{message.Column(m => m.SentTime)}) FILTER (WHERE {waiting}),
+                       count(*) FILTER (WHERE NOT {waiting})
+                FROM {message.Name} AS m LEFT JOIN {state.Name} AS s ON s.{outboxId} = m.{message.Column(m => m.OutboxId)}
+                """;
+            await using var reader = await command.ExecuteReaderAsync(stoppingToken);
+            await reader.ReadAsync(stoppingToken);
+            return new Reading(reader.GetInt64(0), await reader.IsDBNullAsync(1, stoppingToken) ? null : reader.GetDateTime(1), reader.GetInt64(2));
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record Reading(long Count, DateTime? OldestSent, long Parked);
 }

@@ -20,7 +20,9 @@ namespace TaskFlow.Messaging.Outbox;
 /// number of instances deliver side by side without sending a row twice), skipping every state that has an older one
 /// with the same partition key (per-key FIFO); send their messages (states concurrently, each state's messages in
 /// order, every send awaiting the broker's confirm); delete what was sent; commit. A crash between a confirm and the
-/// commit sends those messages again with the same MessageId: delivery is at-least-once.
+/// commit sends those messages again with the same MessageId: delivery is at-least-once. A state whose send is refused
+/// while the broker is healthy counts an attempt; at <see cref="TaskFlowOutboxOptions{TDbContext}.DeliveryAttemptLimit"/>
+/// it is parked, so it no longer holds back the later states of its key (docs/operations.md says how to replay it).
 /// </summary>
 public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     where TDbContext : DbContext
@@ -34,36 +36,46 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     private readonly IBusControl bus;
     private readonly IBusOutboxNotification notification;
     private readonly OutboxDeliveryServiceOptions options;
+    private readonly int attemptLimit;
     private readonly IServiceScopeFactory scopeFactory;
+    private readonly TimeProvider clock;
     private readonly ILogger logger;
     private readonly Counter<long> delivered;
     private readonly Counter<long> failures;
     private readonly Meter? ownedMeter;
+    private readonly OutboxBacklog<TDbContext> backlog;
     private DeliveryStatements? statements;
 
     public OutboxDeliveryService(IBusControl bus, IBusOutboxNotification notification, IOptions<OutboxDeliveryServiceOptions> options,
-        IServiceScopeFactory scopeFactory, ILogger<OutboxDeliveryService<TDbContext>> logger, IMeterFactory? meterFactory = null)
+        IOptions<TaskFlowOutboxOptions<TDbContext>> outboxOptions, IServiceScopeFactory scopeFactory, TimeProvider clock,
+        ILogger<OutboxDeliveryService<TDbContext>> logger, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outboxOptions);
         this.bus = bus;
         this.notification = notification;
         this.options = options.Value;
+        attemptLimit = outboxOptions.Value.DeliveryAttemptLimit;
         this.scopeFactory = scopeFactory;
+        this.clock = clock;
         this.logger = logger;
         ownedMeter = meterFactory is null ? new Meter(OutboxMetrics.MeterName) : null;
         var meter = meterFactory?.Create(OutboxMetrics.MeterName) ?? ownedMeter!;
         delivered = meter.CreateCounter<long>(OutboxMetrics.Delivered, "{message}", "Outbox messages sent to the broker");
         failures = meter.CreateCounter<long>(OutboxMetrics.DeliveryFailures, "{pass}", "Delivery passes that could not send everything");
-        // Its gauges keep it: the meter calls back into it whenever a reader collects.
-        _ = new OutboxBacklog<TDbContext>(meter, scopeFactory);
+        backlog = new OutboxBacklog<TDbContext>(meter, scopeFactory, clock);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The backlog is worth reading most while the broker is away.
+        var readings = Task.Run(() => backlog.KeepFreshAsync(stoppingToken), CancellationToken.None);
         await WaitForBusAsync(MaxBackOff, stoppingToken);
         // Several loops, each waiting for the wake-up: a commit that arrives while a pass waits for the broker's confirms
         // starts a pass of its own (SKIP LOCKED keeps them apart) instead of waiting for that pass to end.
-        await Task.WhenAll(Enumerable.Range(0, ConcurrentPasses).Select(_ => Task.Run(() => DeliverLoopAsync(stoppingToken), CancellationToken.None)));
+        await Task.WhenAll(Enumerable.Range(0, ConcurrentPasses)
+            .Select(_ => Task.Run(() => DeliverLoopAsync(stoppingToken), CancellationToken.None))
+            .Append(readings));
     }
 
     /// <summary>
@@ -78,11 +90,12 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
             try
             {
                 var pass = await DeliverAsync(stoppingToken);
+                if (pass.Parked)
+                    backlog.Changed();
                 if (pass.Failed)
                 {
                     failures.Add(1);
-                    // Broker trouble: resume as soon as the bus is healthy again, at the latest after the back-off.
-                    await WaitForBusAsync(backOff, stoppingToken);
+                    await BackOffAsync(backOff, stoppingToken);
                     backOff = Grow(backOff);
                     continue;
                 }
@@ -99,7 +112,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
             {
                 failures.Add(1);
                 logger.LogError(exception, "Outbox delivery pass failed; retrying in {BackOff}", backOff);
-                await Task.Delay(backOff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await Task.Delay(backOff, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 backOff = Grow(backOff);
             }
         }
@@ -107,6 +120,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
 
     public override void Dispose()
     {
+        backlog.Dispose();
         ownedMeter?.Dispose();
         base.Dispose();
     }
@@ -121,13 +135,13 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
 
     /// <summary>
     /// Three round trips whatever the batch: claim the states and load their first messages in one statement; send;
-    /// delete (finished states, their messages with them through the foreign key's cascade) and record progress in one
-    /// batch; commit.
+    /// delete (finished states, their messages with them through the foreign key's cascade), record progress and count
+    /// failed attempts in one batch; commit.
     /// </summary>
     private async Task<Pass> DeliverBatchAsync(TDbContext db, DeliveryStatements sql, CancellationToken stoppingToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(options.QueryTimeout);
+        using var limit = new CancellationTokenSource(options.QueryTimeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, limit.Token);
         var token = timeout.Token;
 
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
@@ -137,35 +151,49 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         if (claimed.Count == 0)
         {
             await transaction.CommitAsync(token);
-            return new Pass(0, false);
+            return new Pass(0, false, false);
         }
 
         var results = await Task.WhenAll(claimed.Select(state => SendInOrderAsync(state.Messages, token)));
 
+        // What the broker confirmed is recorded whatever is left of the pass's own time: finished under the pass's token, a
+        // pass that had run past its timeout while sending rolled back, and the next one sent those messages again.
+        using var finishing = new CancellationTokenSource(options.QueryTimeout, clock);
+        var failed = new List<FailedState>();
         await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
         {
             var finished = new List<Guid>();
             var partial = new List<(Guid Id, long Last, List<long> Done)>();
             for (var i = 0; i < claimed.Count; i++)
             {
-                var result = results[i];
-                if (!result.Failed && claimed[i].Messages.Count < options.MessageDeliveryLimit)
-                    finished.Add(claimed[i].OutboxId);
+                var (state, result) = (claimed[i], results[i]);
+                if (!result.Failed && state.Messages.Count < options.MessageDeliveryLimit)
+                    finished.Add(state.OutboxId);
                 else if (result.Done.Count > 0)
-                    partial.Add((claimed[i].OutboxId, result.Done.Max(), result.Done));
+                    partial.Add((state.OutboxId, result.Done.Max(), result.Done));
+                if (result.Refusal is { } refusal)
+                {
+                    // Progress means the refusal is about a message not tried before: its count starts again.
+                    var attempts = (result.Done.Count > 0 ? 0 : state.DeliveryAttempts) + 1;
+                    failed.Add(new FailedState(state.OutboxId, attempts, refusal, attempts >= attemptLimit));
+                }
             }
 
             sql.AddFinish(batch, finished, partial);
+            sql.AddFailures(batch, failed, clock.GetUtcNow().UtcDateTime);
             // A full batch means more is waiting: wake the other instances (on commit) so they claim the next batches.
             if (claimed.Count == options.QueryMessageLimit)
                 batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_notify('{OutboxChannel.Name}', '')"));
             if (batch.BatchCommands.Count > 0)
-                await batch.ExecuteNonQueryAsync(token);
+                await batch.ExecuteNonQueryAsync(finishing.Token);
         }
 
-        await transaction.CommitAsync(token);
+        await transaction.CommitAsync(finishing.Token);
         delivered.Add(results.Sum(r => r.Sent));
-        return new Pass(claimed.Count, results.Any(r => r.Failed));
+        foreach (var parked in failed.Where(f => f.Park))
+            logger.LogError("Outbox state {OutboxId} parked after {Attempts} refused attempts; the later messages of its partition key go on without it. Last error: {Error}",
+                parked.OutboxId, parked.Attempts, parked.Error);
+        return new Pass(claimed.Count, results.Any(r => r.Failed), failed.Any(f => f.Park));
     }
 
     /// <summary>Sends one state's messages in sequence order and stops at the first failure, so none overtakes another.</summary>
@@ -175,7 +203,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         var sent = 0;
         foreach (var message in messages)
         {
-            if (message.DestinationAddress is null || message.ExpirationTime < DateTime.UtcNow)
+            if (message.DestinationAddress is null || message.ExpirationTime < clock.GetUtcNow().UtcDateTime)
             {
                 logger.LogWarning("Outbox message {MessageId} dropped: {Reason}", message.MessageId,
                     message.DestinationAddress is null ? "no destination" : "expired");
@@ -186,8 +214,8 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
             try
             {
                 message.Hydrate(SystemTextJsonMessageSerializer.Instance);
-                using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-                sendTimeout.CancelAfter(options.MessageDeliveryTimeout);
+                using var sendLimit = new CancellationTokenSource(options.MessageDeliveryTimeout, clock);
+                using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(token, sendLimit.Token);
                 var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
                 using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.OutboxDeliver, message, message.DestinationAddress);
                 await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token);
@@ -198,17 +226,36 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
             {
                 logger.LogWarning(exception, "Outbox message {MessageId} not sent to {Destination}; it stays for the next pass",
                     message.MessageId, message.DestinationAddress);
-                return new StateResult(done, sent, true);
+                return new StateResult(done, sent, true, CountsAsAttempt(exception) ? $"{exception.GetType().Name}: {exception.Message}" : null);
             }
         }
 
-        return new StateResult(done, sent, false);
+        return new StateResult(done, sent, false, null);
+    }
+
+    /// <summary>
+    /// A failure says something about the message only when the broker was there to refuse it: a send that timed out, or
+    /// one made while the bus is not healthy (an outage), would otherwise park whatever waits during an outage.
+    /// </summary>
+    private bool CountsAsAttempt(Exception exception) =>
+        exception is not OperationCanceledException && bus.CheckHealth().Status == BusHealthStatus.Healthy;
+
+    /// <summary>
+    /// A broker that is away: resume as soon as the bus is healthy again, at the latest after the back-off. A healthy bus
+    /// that refused a send: the whole back-off, or the same rows would be tried again at once, without end.
+    /// </summary>
+    private async Task BackOffAsync(TimeSpan backOff, CancellationToken stoppingToken)
+    {
+        if (bus.CheckHealth().Status == BusHealthStatus.Healthy)
+            await Task.Delay(backOff, clock, stoppingToken);
+        else
+            await WaitForBusAsync(backOff, stoppingToken);
     }
 
     private async Task WaitForBusAsync(TimeSpan atMost, CancellationToken stoppingToken)
     {
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        wait.CancelAfter(atMost);
+        using var limit = new CancellationTokenSource(atMost, clock);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, limit.Token);
         try
         {
             await bus.WaitForHealthStatus(BusHealthStatus.Healthy, wait.Token);
@@ -221,7 +268,8 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
 
     private static TimeSpan Grow(TimeSpan backOff) => TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
 
-    private readonly record struct Pass(int Claimed, bool Failed);
+    private readonly record struct Pass(int Claimed, bool Failed, bool Parked);
 
-    private sealed record StateResult(List<long> Done, int Sent, bool Failed);
+    /// <summary>What one state's sends came to; <see cref="Refusal"/> is set when the failure counts as an attempt.</summary>
+    private sealed record StateResult(List<long> Done, int Sent, bool Failed, string? Refusal);
 }

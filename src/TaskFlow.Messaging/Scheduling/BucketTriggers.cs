@@ -34,7 +34,15 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     /// <summary>How long this process remembers the companion it stored for a bucket, to look at it before storing another.</summary>
     private static readonly TimeSpan CompanionMemory = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<DateTime, byte> ensured = new();
+    /// <summary>
+    /// Future buckets this process remembers having stored, at most: reminders spread over a year would otherwise have it
+    /// remember every second of that year. A bucket forgotten costs one Quartz call that keeps the trigger stored.
+    /// </summary>
+    internal const int MostRemembered = 10_000;
+
+    /// <summary>Soonest first, so the past ones leave from the front and, past the bound, the furthest from the back.</summary>
+    private readonly SortedSet<DateTime> ensured = [];
+    private readonly Lock ensuredSync = new();
     private readonly ConcurrentDictionary<DateTime, (TriggerKey Key, DateTime Stored)> companions = new();
     private readonly TimeSpan safeAhead = FiringSlack + options.PrepareAhead;
 
@@ -51,7 +59,7 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
     public async Task EnsureAsync(DateTime bucket, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (bucket - now > safeAhead && ensured.ContainsKey(bucket))
+        if (bucket - now > safeAhead && Remembers(bucket))
             return;
 
         var quartz = await SchedulerAsync(cancellationToken);
@@ -61,20 +69,54 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
             now = clock.GetUtcNow().UtcDateTime;
             if (bucket - now <= safeAhead)
                 await EnsureFiringAsync(quartz, bucket, now, cancellationToken);
-            else if (!ensured.ContainsKey(bucket))
+            else if (!Remembers(bucket))
             {
                 await quartz.ScheduleTrigger(Build(bucket, bucket - options.PrepareAhead), TriggerConflict.Keep, cancellationToken);
-                ensured.TryAdd(bucket, 0);
+                Remember(bucket);
             }
 
-            foreach (var old in ensured.Keys.Where(b => b < now))
-                ensured.TryRemove(old, out _);
+            Forget(now);
             foreach (var (old, _) in companions.Where(c => c.Value.Stored < now - CompanionMemory))
                 companions.TryRemove(old, out _);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    internal int Remembered
+    {
+        get
+        {
+            lock (ensuredSync)
+                return ensured.Count;
+        }
+    }
+
+    private bool Remembers(DateTime bucket)
+    {
+        lock (ensuredSync)
+            return ensured.Contains(bucket);
+    }
+
+    private void Remember(DateTime bucket)
+    {
+        lock (ensuredSync)
+        {
+            ensured.Add(bucket);
+            // The furthest is forgotten first: its second is the last to see another message.
+            if (ensured.Count > MostRemembered)
+                ensured.Remove(ensured.Max);
+        }
+    }
+
+    private void Forget(DateTime now)
+    {
+        lock (ensuredSync)
+        {
+            while (ensured.Count > 0 && ensured.Min < now)
+                ensured.Remove(ensured.Min);
         }
     }
 

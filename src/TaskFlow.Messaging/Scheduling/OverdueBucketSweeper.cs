@@ -43,8 +43,10 @@ internal sealed class OverdueBucketSweeper<TDbContext>(
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
             var overdue = clock.GetUtcNow().UtcDateTime - options.SweepGrace;
+            // A bucket is its due times rounded down, so an overdue message's bucket is before the cut-off too: that bound
+            // on the index's leading column makes the sweep read the few index entries overdue, not the whole index.
             var buckets = await db.Set<ScheduledMessage>().AsNoTracking()
-                .Where(m => m.DueTime < overdue)
+                .Where(m => m.Bucket < overdue && m.DueTime < overdue)
                 .Select(m => m.Bucket)
                 .Distinct()
                 .OrderBy(b => b)

@@ -48,7 +48,7 @@ public sealed class TaskFlowSchedulerOptions
     /// </summary>
     public int ClaimsPerBucket { get; set; } = 4;
 
-    /// <summary>Sends awaiting the broker's confirm at any one time, across all buckets (default 500).</summary>
+    /// <summary>Sends awaiting the broker's confirm at any one time, across all buckets (default 60).</summary>
     public int SendWindow { get; set; } = 60;
 
     /// <summary>

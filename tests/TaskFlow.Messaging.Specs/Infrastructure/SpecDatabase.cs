@@ -3,14 +3,15 @@ namespace TaskFlow.Messaging.Specs.Infrastructure;
 public static class SpecDatabase
 {
     /// <summary>
-    /// A throw-away database with the messaging tables from migrations/0004_messaging.sql (and its later change in
-    /// 0010_outbox_wake_in_process.sql), the scheduler's (and Quartz's)
+    /// A throw-away database with the messaging tables from migrations/0004_messaging.sql (and their later changes in
+    /// 0010, 0011 and 0012), the scheduler's (and Quartz's)
     /// from migrations/0005_scheduler.sql, and the specs' own table.
     /// </summary>
     public static Task<TestDatabase> CreateAsync(string purpose, bool migrate = true) =>
         TestDatabase.CreateAsync(purpose, migrate ? PrepareAsync : null);
 
-    public static string MessagingScript() => Script("0004_messaging.sql") + ";\n" + Script("0010_outbox_wake_in_process.sql");
+    public static string MessagingScript() => string.Join(";\n",
+        new[] { "0004_messaging.sql", "0010_outbox_wake_in_process.sql", "0011_outbox_parking.sql", "0012_unused_messaging_columns.sql" }.Select(Script));
 
     public static string SchedulerScript() => Script("0005_scheduler.sql");
 

@@ -39,6 +39,28 @@ public sealed class SpecEnvironment : IAsyncDisposable
         return host;
     }
 
+    /// <summary>
+    /// A host with the bus outbox and the recorder, whose delivery is woken only by this host's own commits (no LISTEN
+    /// connection, a 5-minute sweep); <paramref name="services"/> registers before the outbox does (e.g. a clock).
+    /// </summary>
+    public Task<SpecHost> StartOutboxHostAsync(Action<ITaskFlowOutboxConfigurator>? outbox = null,
+        Action<ITaskFlowBusOutboxConfigurator>? bus = null, Action<IBusRegistrationConfigurator>? services = null) =>
+        StartHostAsync(x =>
+        {
+            services?.Invoke(x);
+            x.AddTaskFlowOutbox<SpecDbContext>(o =>
+            {
+                o.QueryDelay = TimeSpan.FromMinutes(5);
+                outbox?.Invoke(o);
+                o.UseBusOutbox(b =>
+                {
+                    b.DisableNotificationListener();
+                    bus?.Invoke(b);
+                });
+            });
+            x.AddRecorder();
+        });
+
     /// <summary>Stops and disposes a host before the environment ends (a process going away).</summary>
     public async Task StopHostAsync(SpecHost host)
     {
