@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using TaskFlow.IntegrationTests.Infrastructure;
 
@@ -75,6 +76,18 @@ public class When_someone_registers_and_logs_in
     public async Task Should_answer_400_naming_the_bad_field(string? address, string? password, string? timeZone, string field)
     {
         var response = await client.PostAsJsonAsync("/api/v1/accounts/register", new { email = address, password, timeZone });
+
+        await response.ShouldNameFieldAsync(field);
+    }
+
+    [TestCase("register", "{\"email\": \"nul\\u0000@example.com\", \"password\": \"correct horse battery\"}", "email")]
+    [TestCase("register", "{\"email\": \"ok@example.com\", \"password\": \"correct\\u0000horse\"}", "password")]
+    [TestCase("register", "{\"email\": \"ok@example.com\", \"password\": \"correct horse\", \"timeZone\": \"UTC\\u0000\"}", "timeZone")]
+    [TestCase("register", "{\"email\": \"\\ud800@example.com\", \"password\": \"correct horse battery\"}", "email")]
+    [TestCase("login", "{\"email\": \"nul\\u0000@example.com\", \"password\": \"correct horse battery\"}", "email")]
+    public async Task Should_answer_400_naming_a_field_holding_text_that_cannot_be_stored(string action, string json, string field)
+    {
+        var response = await client.PostAsync($"/api/v1/accounts/{action}", new StringContent(json, Encoding.UTF8, "application/json"));
 
         await response.ShouldNameFieldAsync(field);
     }
