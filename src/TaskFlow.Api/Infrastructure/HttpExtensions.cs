@@ -38,6 +38,7 @@ public static class HttpExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.Use(RequestCharset.RefuseUnknownCharset);
         app.Use(StorableRequest.RefuseUnstorableText);
         return app;
     }
