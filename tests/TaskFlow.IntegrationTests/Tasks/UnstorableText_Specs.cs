@@ -24,6 +24,20 @@ public class When_a_request_carries_text_PostgreSQL_cannot_store : SignedInSpec
         Assert.That((await User.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
     }
 
+    [Test]
+    public async Task Should_refuse_half_a_surrogate_pair_sent_as_raw_UTF_8_bytes()
+    {
+        // ED A0 80 is how CESU-8 writes U+D800; UTF-8 has no such sequence.
+        var json = Encoding.UTF8.GetBytes("{\"title\": \"half X\"}").SelectMany(b => b == (byte)'X' ? new byte[] { 0xED, 0xA0, 0x80 } : [b]).ToArray();
+        var content = new ByteArrayContent(json);
+        content.Headers.ContentType = new("application/json");
+
+        var created = await User.PostAsync(TaskApi.Tasks, content);
+
+        await created.ShouldNameFieldAsync("title");
+        Assert.That((await User.GetJsonAsync(TaskApi.Tasks)).GetProperty("items").GetArrayLength(), Is.Zero);
+    }
+
     [TestCase("?q=%00", "q")]
     [TestCase("?q=plan%00", "q")]
     [TestCase("?tag=%00", "tag")]
