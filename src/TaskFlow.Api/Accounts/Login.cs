@@ -28,7 +28,7 @@ public static class Login
             return TypedResults.ValidationProblem(errors);
         }
 
-        var normalized = User.Normalize(request.Email);
+        var normalized = EmailAddress.Normalize(request.Email);
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken);
         var verdict = hasher.VerifyHashedPassword(user ?? Nobody, user?.PasswordHash ?? NobodysHash, request.Password);
         if (user is null || verdict == PasswordVerificationResult.Failed)

@@ -23,8 +23,8 @@ public static class Register
         var user = new User
         {
             Id = Guid.CreateVersion7(),
-            Email = request.Email!.Trim(),
-            NormalizedEmail = User.Normalize(request.Email),
+            Email = EmailAddress.Canonical(request.Email!),
+            NormalizedEmail = EmailAddress.Normalize(request.Email!),
             PasswordHash = "",
             TimeZone = TimeZones.Find(request.TimeZone)?.Id ?? TimeZones.Default,
             CreatedAt = clock.GetUtcNowForStorage(),
@@ -48,8 +48,10 @@ public static class Register
     private static Dictionary<string, string[]> Validate(Request request)
     {
         var errors = new Dictionary<string, string[]>();
-        var email = request.Email?.Trim();
-        if (email is null || email.Length is < 3 or > 254 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
+        var email = request.Email is null ? null : EmailAddress.Canonical(request.Email);
+        if (email is not null && EmailAddress.HasHiddenCharacters(email))
+            errors["email"] = ["Must not contain invisible, control or text-direction characters."];
+        else if (email is null || email.Length is < 3 or > 254 || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
             errors["email"] = ["Must be an e-mail address such as 'ada@example.com'."];
         if (request.Password is null || request.Password.Length is < 8 or > 128)
             errors["password"] = ["Must be 8 to 128 characters long."];

@@ -29,7 +29,8 @@ public static class AuditEndpoints
         return endpoints;
     }
 
-    public static async Task<Results<Ok<Page>, ValidationProblem>> History(
+    /// <summary>404, as every task route answers, unless the task is the caller's or was (its history outlives it).</summary>
+    public static async Task<Results<Ok<Page>, NotFound, ValidationProblem>> History(
         Guid id, string? limit, string? cursor, ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -40,7 +41,13 @@ public static class AuditEndpoints
 
         var ownerId = principal.GetUserId();
         var entries = db.AuditLog.AsNoTracking().Where(a => a.OwnerId == ownerId && a.TaskId == id);
-        return TypedResults.Ok(await PageAsync(entries, take, after, cancellationToken));
+        var page = await PageAsync(entries, take, after, cancellationToken);
+        // A task just created has no entry until the worker audits it; a page past the last has none either.
+        if (page.Items.Count == 0
+            && !await db.Tasks.AnyAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken)
+            && !await entries.AnyAsync(cancellationToken))
+            return TypedResults.NotFound();
+        return TypedResults.Ok(page);
     }
 
     /// <param name="from">Inclusive instant with offset.</param>

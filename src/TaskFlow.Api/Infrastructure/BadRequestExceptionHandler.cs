@@ -22,11 +22,16 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             var field = FieldFromJsonPath(json.Path);
             problem = new ValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = [json.Path is null or "$" ? "The body is not valid JSON." : "Has the wrong JSON type or is malformed."],
+                [field] = [json switch
+                {
+                    UnstorableTextException => json.Message,
+                    { Path: null or "$" } => "The body is not valid JSON.",
+                    _ => "Has the wrong JSON type or is malformed.",
+                }],
             })
             {
                 Status = status,
-                Detail = "The request body could not be read as JSON.",
+                Detail = json is UnstorableTextException ? "The request body holds text that cannot be stored." : "The request body could not be read as JSON.",
             };
         }
         else if (status == StatusCodes.Status413PayloadTooLarge)

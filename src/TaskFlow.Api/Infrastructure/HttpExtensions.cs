@@ -20,9 +20,12 @@ public static class HttpExtensions
         {
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            options.SerializerOptions.Converters.Add(new StorableStringConverter());
         });
         builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocumentDescription>());
+        builder.Services.AddOpenApi(options => options
+            .AddDocumentTransformer<OpenApiDocumentDescription>()
+            .AddSchemaTransformer<StorableStringConverter.Schema>());
         return builder;
     }
 
@@ -35,6 +38,8 @@ public static class HttpExtensions
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.Use(RequestCharset.RefuseUnknownCharset);
+        app.Use(StorableRequest.RefuseUnstorableText);
         return app;
     }
 

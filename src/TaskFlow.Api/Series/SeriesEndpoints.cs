@@ -77,14 +77,14 @@ public static class SeriesEndpoints
             errors["recurrence"] = ["A series needs its rule; to end it, stop it."];
         if (draft is null || errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
-        if (expected is null)
+        if (!expected.Stated)
             return TaskVersion.Required();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var series = await db.LockSeriesAsync(seriesId, cancellationToken);
         if (series is null)
             return NotRepeating();
-        if (expected != series.Version)
+        if (!expected.Admits(series.Version))
             return TaskVersion.Stale(series.Version);
         if (series.Status == SeriesStatus.Stopped)
             return Conflict("The series is stopped.", "Give the task a recurrence again to start a new series from it.");
@@ -179,7 +179,7 @@ public static class SeriesEndpoints
 
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var series = await db.LockSeriesAsync(seriesId, cancellationToken);
-        if (series is not null && (expected is null || expected == series.Version))
+        if (series is not null && expected.Admits(series.Version))
             return (series, transaction, null);
         await transaction.DisposeAsync();
         return (null, null, (SeriesResult)(series is null ? NotRepeating() : TaskVersion.Stale(series.Version)));

@@ -31,7 +31,7 @@ public static class ChangeTaskStatus
         if (task is null)
             return TypedResults.NotFound();
 
-        if (expected is { } stated && stated != task.Version)
+        if (!expected.Admits(task.Version))
             return TaskVersion.Stale(task.Version);
         if (task.Status == status)
         {

@@ -21,7 +21,7 @@ public static class DeleteTask
         var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
         if (task is null)
             return TypedResults.NotFound();
-        if (expected is { } stated && stated != task.Version)
+        if (!expected.Admits(task.Version))
             return TaskVersion.Stale(task.Version);
 
         var now = clock.GetUtcNowForStorage();

@@ -12,29 +12,40 @@ public static class TaskVersion
 {
     public static string ETag(int version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    /// <summary>The version the client expects: null when it stated none (or "*"); false when If-Match cannot be read.</summary>
-    public static bool TryReadExpected(HttpRequest request, int? bodyVersion, out int? expected)
+    /// <summary>
+    /// What the client states about the version it changes: If-Match when sent (RFC 9110: "*" for whichever is
+    /// current, or a list of strong ETags, any of which may match), else "version" from the body. False when If-Match
+    /// is sent but is not that, an empty one included: it must not pass for a write that states nothing.
+    /// </summary>
+    public static bool TryReadExpected(HttpRequest request, int? bodyVersion, out ExpectedVersion expected)
     {
-        expected = bodyVersion;
-        var header = request.Headers.IfMatch.ToString().Trim();
-        if (header.Length == 0)
+        var header = request.Headers.IfMatch;
+        expected = bodyVersion is { } stated ? ExpectedVersion.Of([stated]) : ExpectedVersion.None;
+        if (header.Count == 0)
             return true;
-        if (header == "*")
+        if (header.ToString().Trim() == "*")
         {
-            expected = null;
+            expected = ExpectedVersion.Any;
             return true;
         }
-        if (!EntityTagHeaderValue.TryParse(header, out var tag))
-            return int.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var plain) && (expected = plain) >= 0;
-        var value = tag.Tag.Value?.Trim('"');
-        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count == 0)
             return false;
-        expected = version;
+        var versions = new List<int>();
+        foreach (var tag in tags)
+        {
+            if (tag.Equals(EntityTagHeaderValue.Any)
+                || !int.TryParse(tag.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+                return false;
+            // If-Match compares strongly: a weak tag is read, but matches no version.
+            if (!tag.IsWeak)
+                versions.Add(version);
+        }
+        expected = ExpectedVersion.Of(versions);
         return true;
     }
 
     public static ValidationProblem UnreadableIfMatch() => TypedResults.ValidationProblem(
-        new Dictionary<string, string[]> { ["If-Match"] = ["Must be the task's ETag, such as \"3\"."] });
+        new Dictionary<string, string[]> { ["If-Match"] = ["Must be the ETag you read, such as \"3\" (quotes included), a list of them, or *."] });
 
     public static ProblemHttpResult Required() => TypedResults.Problem(
         statusCode: StatusCodes.Status428PreconditionRequired,
@@ -44,4 +55,15 @@ public static class TaskVersion
         statusCode: StatusCodes.Status412PreconditionFailed,
         detail: $"The task has changed since you read it; it is now at version {current}. Read it again and reapply your change.",
         extensions: new Dictionary<string, object?> { ["currentVersion"] = current });
+}
+
+/// <summary>The versions a write may apply to; nothing stated admits any, as does "*" (which is stated).</summary>
+public sealed record ExpectedVersion(bool Stated, IReadOnlyList<int>? Versions)
+{
+    public static readonly ExpectedVersion None = new(false, null);
+    public static readonly ExpectedVersion Any = new(true, null);
+
+    public static ExpectedVersion Of(IReadOnlyList<int> versions) => new(true, versions);
+
+    public bool Admits(int current) => Versions is null || Versions.Contains(current);
 }

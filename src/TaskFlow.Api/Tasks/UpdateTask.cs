@@ -30,10 +30,10 @@ public static class UpdateTask
         var draft = TaskDraft.Parse(request, await db.DraftTimeZoneAsync(request, ownerId, cancellationToken), errors);
         if (draft is null)
             return TypedResults.ValidationProblem(errors);
-        if (expected is null && http.Request.Headers.IfMatch.Count == 0)
+        if (!expected.Stated)
             return TaskVersion.Required();
 
-        if (expected is { } stated && stated != task.Version)
+        if (!expected.Admits(task.Version))
             return TaskVersion.Stale(task.Version);
 
         // Replacing a task with what it already holds is not a change: no new version, no event.

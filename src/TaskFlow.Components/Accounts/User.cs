@@ -4,6 +4,7 @@ public sealed class User
 {
     public Guid Id { get; init; }
     public required string Email { get; set; }
+    /// <summary>What makes an address unique: <see cref="EmailAddress.Normalize"/>.</summary>
     public required string NormalizedEmail { get; set; }
     public required string PasswordHash { get; set; }
 
@@ -11,6 +12,4 @@ public sealed class User
     public required string TimeZone { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
-
-    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
 }

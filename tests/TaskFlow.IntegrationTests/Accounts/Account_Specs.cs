@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using TaskFlow.IntegrationTests.Infrastructure;
 
@@ -79,6 +80,73 @@ public class When_someone_registers_and_logs_in
         await response.ShouldNameFieldAsync(field);
     }
 
+    [TestCase("register", "{\"email\": \"nul\\u0000@example.com\", \"password\": \"correct horse battery\"}", "email")]
+    [TestCase("register", "{\"email\": \"ok@example.com\", \"password\": \"correct\\u0000horse\"}", "password")]
+    [TestCase("register", "{\"email\": \"ok@example.com\", \"password\": \"correct horse\", \"timeZone\": \"UTC\\u0000\"}", "timeZone")]
+    [TestCase("register", "{\"email\": \"\\ud800@example.com\", \"password\": \"correct horse battery\"}", "email")]
+    [TestCase("login", "{\"email\": \"nul\\u0000@example.com\", \"password\": \"correct horse battery\"}", "email")]
+    public async Task Should_answer_400_naming_a_field_holding_text_that_cannot_be_stored(string action, string json, string field)
+    {
+        var response = await client.PostAsync($"/api/v1/accounts/{action}", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await response.ShouldNameFieldAsync(field);
+    }
+
+    [TestCase("\u200b", TestName = "a zero-width space (format)")]
+    [TestCase("\u00ad", TestName = "a soft hyphen (format)")]
+    [TestCase("\u2060", TestName = "a word joiner (format)")]
+    [TestCase("\u202e", TestName = "a right-to-left override (bidi)")]
+    [TestCase("\u200f", TestName = "a right-to-left mark (bidi)")]
+    [TestCase("\u2066", TestName = "a left-to-right isolate (bidi)")]
+    [TestCase("\u0007", TestName = "a bell (control)")]
+    [TestCase("\u0085", TestName = "a next-line (control)")]
+    public async Task Should_refuse_an_invisible_character_naming_email(string invisible)
+    {
+        var response = await RegisterAsync($"{Local}{invisible}@example.com");
+
+        await response.ShouldNameFieldAsync("email");
+    }
+
+    [Test]
+    public async Task Should_refuse_an_invisible_twin_of_an_existing_account()
+    {
+        (await RegisterAsync($"{Local}@example.com")).EnsureSuccessStatusCode();
+
+        var twin = await RegisterAsync($"{Local}\u200b@example.com");
+
+        await twin.ShouldNameFieldAsync("email");
+    }
+
+    [Test]
+    public async Task Should_refuse_a_compatibility_form_of_an_existing_address()
+    {
+        (await RegisterAsync($"{Local}@firm.example.com")).EnsureSuccessStatusCode();
+
+        // Fullwidth letters and the "\ufb01" ligature read as their plain forms under NFKC.
+        var fullwidth = await RegisterAsync($"{Local}@firm.ＥＸＡＭＰＬＥ.com");
+        var ligature = await RegisterAsync($"{Local}@\ufb01rm.example.com");
+
+        await fullwidth.ShouldNameFieldAsync("email");
+        await ligature.ShouldNameFieldAsync("email");
+    }
+
+    [Test]
+    public async Task Should_store_the_normalised_address_and_sign_in_by_any_of_its_forms()
+    {
+        var registered = await RegisterAsync($"{Local}@Ｅxample.com");
+        var profile = await registered.Content.ReadFromJsonAsync<JsonElement>();
+
+        var plain = await LoginAsync($"{Local}@example.com");
+        var upper = await LoginAsync($"{Local.ToUpperInvariant()}@EXAMPLE.COM");
+        var fullwidth = await LoginAsync($"{Local}@ｅｘａｍｐｌｅ.ｃｏｍ");
+
+        Assert.That(registered.StatusCode, Is.EqualTo(HttpStatusCode.Created), profile.ToString());
+        Assert.That(profile.GetProperty("email").GetString(), Is.EqualTo($"{Local}@Example.com"));
+        Assert.That(plain.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(upper.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(fullwidth.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
     [Test]
     public async Task Should_answer_401_to_a_wrong_password_or_an_unknown_address_alike()
     {
@@ -91,6 +159,15 @@ public class When_someone_registers_and_logs_in
         var second = await unknown.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
         Assert.That(first.GetProperty("detail").GetString(), Is.EqualTo(second.GetProperty("detail").GetString()));
     }
+
+    /// <summary>The address's local part, for writing it in look-alike forms.</summary>
+    private string Local => email[..email.IndexOf('@', StringComparison.Ordinal)];
+
+    private Task<HttpResponseMessage> RegisterAsync(string address) =>
+        client.PostAsJsonAsync("/api/v1/accounts/register", new { email = address, password = Password });
+
+    private Task<HttpResponseMessage> LoginAsync(string address) =>
+        client.PostAsJsonAsync("/api/v1/accounts/login", new { email = address, password = Password });
 }
 
 public class When_someone_hammers_the_login

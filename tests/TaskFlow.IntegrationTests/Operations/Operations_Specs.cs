@@ -50,6 +50,21 @@ public class When_an_operator_checks_the_api
     }
 
     [Test]
+    public async Task Should_describe_text_fields_and_parameters_as_strings()
+    {
+        using var client = IntegrationSetup.Api.CreateClient();
+
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+
+        var task = document.GetProperty("components").GetProperty("schemas").GetProperty("TaskRequest").GetProperty("properties");
+        var q = document.GetProperty("paths").GetProperty("/api/v1/tasks").GetProperty("get").GetProperty("parameters")
+            .EnumerateArray().Single(p => string.Equals(p.GetProperty("name").GetString(), "q", StringComparison.OrdinalIgnoreCase));
+        Assert.That(task.GetProperty("title").GetProperty("type").EnumerateArray().Select(t => t.GetString()), Is.EquivalentTo(new[] { "null", "string" }));
+        Assert.That(task.GetProperty("tags").GetProperty("items").GetProperty("type").GetString(), Is.EqualTo("string"));
+        Assert.That(q.GetProperty("schema").GetProperty("type").GetString(), Is.EqualTo("string"));
+    }
+
+    [Test]
     public async Task Should_serve_the_api_reference_page()
     {
         using var client = IntegrationSetup.Api.CreateClient();

@@ -45,6 +45,12 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=WEEKLY;BYMONTHDAY=1" }, "recurrence").SetName("BYMONTHDAY in a weekly rule");
         yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;BYHOUR=25" }, "recurrence").SetName("an hour out of range");
         yield return new TestCaseData(new { title = "ok", recurrence = "daily" }, "recurrence").SetName("a recurrence without a due date");
+        yield return new TestCaseData(new { title = "a\u0000b" }, "title").SetName("NUL in the title");
+        yield return new TestCaseData(new { title = "ok", description = "a\u0000b" }, "description").SetName("NUL in the description");
+        yield return new TestCaseData(new { title = "ok", tags = new[] { "fine", "a\u0000" } }, "tags[1]").SetName("NUL in a tag");
+        yield return new TestCaseData(new { title = "ok", priority = "\u0000" }, "priority").SetName("NUL as the priority");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", timeZone = "Europe/Paris\u0000" } }, "due.timeZone").SetName("NUL in the time zone");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "daily\u0000" }, "recurrence").SetName("NUL in the recurrence");
         yield return new TestCaseData(new { title = 42 }, "title").SetName("a number for the title");
         yield return new TestCaseData(new { title = "ok", tags = "admin" }, "tags").SetName("a string for the tags");
     }

@@ -1,21 +1,45 @@
 using System.Net;
 using System.Net.Http.Json;
 using TaskFlow.IntegrationTests.Infrastructure;
+using TaskFlow.IntegrationTests.Recurrence;
 
 namespace TaskFlow.IntegrationTests.Tasks;
 
+/// <summary>Every route under a task answers 404 for another user's task exactly as for one that never existed.</summary>
 public class When_another_user_reaches_for_a_task
 {
     private HttpClient alice = null!;
     private HttpClient bob = null!;
     private string alicesTask = "";
 
+    private static IEnumerable<TestCaseData> Routes()
+    {
+        yield return new TestCaseData("GET", "", null).SetName("read");
+        yield return new TestCaseData("PUT", "", Body()).SetName("replace");
+        yield return new TestCaseData("DELETE", "", null).SetName("delete");
+        yield return new TestCaseData("POST", "/complete", null).SetName("complete");
+        yield return new TestCaseData("POST", "/reopen", null).SetName("reopen");
+        yield return new TestCaseData("POST", $"/reminders/{Guid.NewGuid()}/snooze", new { minutes = 5 }).SetName("snooze");
+        yield return new TestCaseData("GET", "/occurrences", null).SetName("occurrences");
+        yield return new TestCaseData("GET", "/history", null).SetName("history");
+        yield return new TestCaseData("GET", "/series", null).SetName("read the series");
+        yield return new TestCaseData("PUT", "/series", Body()).SetName("change the series");
+        yield return new TestCaseData("POST", "/series/skip", null).SetName("skip in the series");
+        yield return new TestCaseData("POST", "/series/stop", null).SetName("stop the series");
+    }
+
+    private static object Body() => new { title = "Bob was here", due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily", version = 1 };
+
     [SetUp]
     public async Task TwoUsers()
     {
         alice = await IntegrationSetup.Api.NewUserAsync();
         bob = await IntegrationSetup.Api.NewUserAsync();
-        alicesTask = (await alice.CreateTaskAsync(new { title = "Alice's secret plan", tags = new[] { "secret" } })).Id();
+        alicesTask = (await alice.CreateTaskAsync(new
+        {
+            title = "Alice's secret plan", tags = new[] { "secret" },
+            due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily", reminders = new[] { "PT15M" },
+        })).Id();
     }
 
     [TearDown]
@@ -93,5 +117,52 @@ public class When_another_user_reaches_for_a_task
         var response = await forger.GetAsync(TaskApi.Tasks);
 
         await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [TestCaseSource(nameof(Routes))]
+    public async Task Should_answer_404_for_another_users_task_and_change_nothing(string method, string path, object? body)
+    {
+        // Her task's history exists before Bob asks for it, so an empty answer cannot pass for a missing one.
+        await Eventually.MatchesAsync(() => alice.GetJsonAsync($"{TaskApi.Tasks}/{alicesTask}/history"),
+            page => page.GetProperty("items").GetArrayLength() > 0, what: "Alice's history");
+
+        var response = await SendAsync(bob, method, $"{TaskApi.Tasks}/{alicesTask}{path}", body);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        var untouched = await alice.GetJsonAsync($"{TaskApi.Tasks}/{alicesTask}");
+        Assert.That(untouched.GetProperty("title").GetString(), Is.EqualTo("Alice's secret plan"));
+        Assert.That(untouched.Version(), Is.EqualTo(1));
+        Assert.That((await alice.SeriesAsync(alicesTask)).GetProperty("version").GetInt32(), Is.EqualTo(1));
+    }
+
+    [TestCaseSource(nameof(Routes))]
+    public async Task Should_answer_404_for_a_task_that_never_existed(string method, string path, object? body)
+    {
+        var response = await SendAsync(alice, method, $"{TaskApi.Tasks}/{Guid.NewGuid()}{path}", body);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Should_still_show_the_owner_the_history_of_a_deleted_task()
+    {
+        (await alice.DeleteAsync($"{TaskApi.Tasks}/{alicesTask}")).EnsureSuccessStatusCode();
+
+        var history = await Eventually.MatchesAsync(() => alice.GetJsonAsync($"{TaskApi.Tasks}/{alicesTask}/history"),
+            page => page.GetProperty("items").GetArrayLength() == 2, what: "created and deleted in the history");
+        var bobs = await bob.GetAsync($"{TaskApi.Tasks}/{alicesTask}/history");
+
+        Assert.That(history.GetProperty("items")[1].GetProperty("type").GetString(), Is.EqualTo("deleted"));
+        await bobs.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient user, string method, string url, object? body)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), url);
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
+        if (method == "PUT")
+            request.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        return user.SendAsync(request);
     }
 }
