@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace TaskFlow.Api.Infrastructure;
 
 /// <summary>
-/// Turns request-binding failures (malformed JSON, a number where a string belongs, a body over the limit)
+/// Turns request-binding failures (malformed JSON, a number where a string belongs, no body, a body over the limit)
 /// into a 4xx problem that names the field, instead of a bare status code.
 /// </summary>
 internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
@@ -27,6 +27,16 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
             {
                 Status = status,
                 Detail = "The request body could not be read as JSON.",
+            };
+        }
+        else if (status == StatusCodes.Status400BadRequest)
+        {
+            // The other binding failure this API can meet is a body that is missing or JSON null: route values are
+            // constrained (an id that does not parse is a 404) and query values are read as text.
+            problem = new ValidationProblemDetails(new Dictionary<string, string[]> { ["body"] = ["Is required: send a JSON object."] })
+            {
+                Status = status,
+                Detail = "The request has no body to read.",
             };
         }
         else if (status == StatusCodes.Status413PayloadTooLarge)
