@@ -11,8 +11,9 @@ namespace TaskFlow.IntegrationTests.HostileInput;
 /// <summary>
 /// A hostile client calls every operation of the OpenAPI document for about a minute, with generated route values,
 /// query strings and bodies. The API must never fail (5xx), must name a field in every 400, must create tasks only when
-/// it says so, and must leave another user's data as it was. Replay a run with TASKFLOW_FUZZ_SEED (printed on failure);
-/// TASKFLOW_FUZZ_SECONDS runs it longer.
+/// it says so, must answer no request for an id that is not the user's, and must leave another user's data as it was.
+/// Replay a run with TASKFLOW_FUZZ_SEED (printed on failure); TASKFLOW_FUZZ_SECONDS runs it longer; TASKFLOW_FUZZ_LOG
+/// names a file for every request and answer.
 /// </summary>
 /// <remarks>
 /// On a system of its own, whose worker is stopped once the users' data is in place: nothing but the requests changes
@@ -65,7 +66,7 @@ public class When_a_hostile_client_calls_every_operation
         var ids = new KnownIds();
         otherBefore = await UserView.ReadAsync(other, operations, otherTasks);
         foreach (var line in otherBefore.Split('\n').Where(l => l.Contains(" → 200 {", StringComparison.Ordinal)))
-            ids.Gather(JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]).RootElement);
+            ids.GatherTheirs(JsonDocument.Parse(line[line.IndexOf('{', StringComparison.Ordinal)..]).RootElement);
         ids.Gather(await user.GetFromJsonAsync<JsonElement>($"{Tasks}?limit=100"));
         ids.Gather(await user.GetFromJsonAsync<JsonElement>("/api/v1/notifications?limit=100"));
         tasksBefore = await CountTasksAsync(user);
@@ -74,6 +75,9 @@ public class When_a_hostile_client_calls_every_operation
         run = new HostileRun(operations, new RequestGenerator(document, ids, random), ids, logged);
         await run.RunAsync(user, TimeSpan.FromSeconds(seconds), MaxRequests, random);
         TestContext.Progress.WriteLine($"Hostile input: {run.Outcomes.Count} requests\n{run.Summary()}");
+        // Every request and answer in order, for a failure that an earlier request set up (a connection left broken).
+        if (Environment.GetEnvironmentVariable("TASKFLOW_FUZZ_LOG") is { Length: > 0 } log)
+            await File.WriteAllLinesAsync(log, run.Outcomes.Select((o, i) => $"#{i} {o}"));
 
         tasksAfter = await CountTasksAsync(user);
         otherAfter = await UserView.ReadAsync(other, operations, otherTasks);
@@ -108,6 +112,11 @@ public class When_a_hostile_client_calls_every_operation
     [Test]
     public void Should_name_the_field_in_every_400() =>
         ShouldHaveNone(run.Outcomes.Where(o => o.Status == 400 && !NamesAField(o)), "answered 400 without a problem naming a field in errors");
+
+    [Test]
+    public void Should_answer_no_request_for_an_id_that_is_not_the_users() =>
+        ShouldHaveNone(run.Outcomes.Where(o => o.Request.NotTheUsers && o.Status is >= 200 and < 300),
+            "succeeded (2xx) with the other user's id, or a made-up one, in the path (the README promises 404)");
 
     [Test]
     public void Should_change_the_task_count_only_by_the_tasks_created_and_deleted()

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using CsCheck;
 
 namespace TaskFlow.IntegrationTests.HostileInput;
@@ -9,7 +10,7 @@ namespace TaskFlow.IntegrationTests.HostileInput;
 /// edges of the calendar and of durations, broken repeat rules, wrong JSON types and nesting deeper than any reader allows.
 /// Strings are C# text (lone surrogates included); <see cref="Json"/> writes them as JSON.
 /// </summary>
-public static class HostileValues
+public static partial class HostileValues
 {
     /// <summary>Just under the API's 64 KB body limit, so it reaches the field checks; the megabyte one meets the limit.</summary>
     private static readonly string Long = new('x', 60_000);
@@ -95,6 +96,27 @@ public static class HostileValues
     public static readonly Gen<string> NumericId = AnyOf(
         Gen.Long.Select(n => n.ToString(CultureInfo.InvariantCulture)),
         Gen.OneOf("0", "-1", "9223372036854775807", "9223372036854775808", "1e3"));
+
+    /// <summary>Hostile values shaped like <paramref name="json"/>, a value the API accepted: dates for a date, and so on.</summary>
+    public static Gen<string> Like(string json) =>
+        DateShaped().IsMatch(json) ? Gen.OneOf(Dates)
+        : DurationShaped().IsMatch(json) ? Gen.OneOf(Durations)
+        : json.Contains("FREQ", StringComparison.Ordinal) || json.Contains("weekdays", StringComparison.Ordinal) ? Gen.OneOf(Rules)
+        : ZoneShaped().IsMatch(json) ? Gen.OneOf(Zones)
+        : NumberShaped().IsMatch(json) ? Gen.OneOf(NumbersAsText)
+        : AnyOf(Gen.OneOf(Controls), Gen.OneOf(Surrogates), Gen.OneOf(Invisible));
+
+    [GeneratedRegex("""^"\d{4}-\d{2}""")]
+    private static partial Regex DateShaped();
+
+    [GeneratedRegex("""^"-?P|^"\d+ (day|minute|hour|week)""")]
+    private static partial Regex DurationShaped();
+
+    [GeneratedRegex("""^"[A-Za-z]+/[A-Za-z_/+-]+"$""")]
+    private static partial Regex ZoneShaped();
+
+    [GeneratedRegex("""^"?-?\d+(:\d+)?"?$""")]
+    private static partial Regex NumberShaped();
 
     /// <summary>One of <paramref name="gens"/>, each as likely; a generator listed twice is drawn twice as often.</summary>
     public static Gen<T> AnyOf<T>(params Gen<T>[] gens) => Gen.Int[0, gens.Length - 1].SelectMany(i => gens[i]);

@@ -34,10 +34,10 @@ public sealed class Json
     public int Size => 1 + (members?.Sum(m => m.Value.Size) ?? 0) + (items?.Sum(i => i.Size) ?? 0);
 
     /// <summary>This tree with its <paramref name="place"/>th value (in document order, 0 being the whole) replaced.</summary>
-    public Json With(int place, Json replacement)
+    public Json With(int place, Func<Json, Json> replacement)
     {
         if (place == 0)
-            return replacement;
+            return replacement(this);
         place--;
         if (members is not null)
         {

@@ -6,6 +6,7 @@ namespace TaskFlow.IntegrationTests.HostileInput;
 /// <summary>
 /// Every id the run has seen in an answer, the user's own and the other user's alike: forged ids are the ones that exist.
 /// Gathered from any JSON answer by the shape of its properties (<c>id</c>, <c>…Id</c>), so a new resource's ids join in.
+/// The other user's are also kept apart: no request of this user may succeed with one of them in its path.
 /// </summary>
 public sealed class KnownIds
 {
@@ -17,6 +18,19 @@ public sealed class KnownIds
     public IReadOnlyList<Guid> Guids => guids;
     public IReadOnlyList<long> Numbers => numbers;
     public IReadOnlyList<string> Emails => emails;
+
+    /// <summary>Ids read as the other user, and ids made up that no answer ever gave.</summary>
+    public HashSet<string> NotTheUsers { get; } = [];
+
+    /// <summary>Gathers the ids of what the other user reads.</summary>
+    public void GatherTheirs(JsonElement element)
+    {
+        var theirs = new KnownIds();
+        theirs.Gather(element);
+        NotTheUsers.UnionWith(theirs.guids.Select(g => g.ToString()));
+        NotTheUsers.UnionWith(theirs.numbers.Select(n => n.ToString(CultureInfo.InvariantCulture)));
+        Gather(element);
+    }
 
     public void Gather(JsonElement element)
     {

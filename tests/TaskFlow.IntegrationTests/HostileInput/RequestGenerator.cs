@@ -6,7 +6,9 @@ using CsCheck;
 namespace TaskFlow.IntegrationTests.HostileInput;
 
 /// <param name="Json">The body as generated, when it is JSON at all.</param>
-public sealed record ApiRequest(ApiOperation Operation, string Url, byte[]? Body, string? ContentType, string? IfMatch, Json? Json = null)
+/// <param name="NotTheUsers">An id in the path is the other user's, or one that never existed.</param>
+public sealed record ApiRequest(
+    ApiOperation Operation, string Url, byte[]? Body, string? ContentType, string? IfMatch, Json? Json = null, bool NotTheUsers = false)
 {
     /// <summary>The request as a failure message shows it: control and invisible characters spelled out, long values cut.</summary>
     public string Excerpt()
@@ -57,7 +59,8 @@ public sealed class RequestGenerator(ApiDocument document, KnownIds ids, PCG ran
             contentType = Chance(0.08) ? Draw(HostileValues.ContentType) : "application/json";
         }
         var ifMatch = operation.Method != "GET" && Chance(0.25) ? Draw(HostileValues.IfMatch) : null;
-        return new ApiRequest(operation, Url(operation, hostility), body, contentType, ifMatch, json);
+        var (url, notTheUsers) = Url(operation, hostility);
+        return new ApiRequest(operation, url, body, contentType, ifMatch, json, notTheUsers);
     }
 
     /// <summary>Keeps a body the API accepted, to send again with one value made hostile.</summary>
@@ -70,16 +73,25 @@ public sealed class RequestGenerator(ApiDocument document, KnownIds ids, PCG ran
             bodies.Add(request.Json);
     }
 
-    /// <summary>One value replaced; mostly by a hostile string, since most of what the API reads is text.</summary>
-    private Json Mutate(Json body) => body.With(
-        (int)random.Next((uint)body.Size),
-        Chance(0.7) ? Json.Quoted(Draw(HostileValues.Text)) : Json.Raw(Draw(HostileValues.JsonValue)));
+    /// <summary>
+    /// One value replaced: often by a hostile one of the same shape (a date by a date at the edge of the calendar, a rule
+    /// by a broken rule), which passes the checks of shape and reaches those of meaning; else by any hostile value.
+    /// </summary>
+    private Json Mutate(Json body) => body.With((int)random.Next((uint)body.Size), accepted =>
+        Chance(0.5) ? Json.Quoted(Draw(HostileValues.Like(accepted.ToString())))
+        : Chance(0.6) ? Json.Quoted(Draw(HostileValues.Text))
+        : Json.Raw(Draw(HostileValues.JsonValue)));
 
-    private string Url(ApiOperation operation, double hostility)
+    private (string Url, bool NotTheUsers) Url(ApiOperation operation, double hostility)
     {
         var path = operation.Path;
+        var notTheUsers = false;
         foreach (var parameter in operation.Parameters.Where(p => p.In == "path"))
-            path = path.Replace($"{{{parameter.Name}}}", UrlEncode(RouteValue(parameter)), StringComparison.Ordinal);
+        {
+            var value = RouteValue(parameter);
+            notTheUsers |= ids.NotTheUsers.Contains(value);
+            path = path.Replace($"{{{parameter.Name}}}", UrlEncode(value), StringComparison.Ordinal);
+        }
 
         var query = new List<string>();
         foreach (var parameter in operation.Parameters.Where(p => p.In == "query"))
@@ -93,7 +105,7 @@ public sealed class RequestGenerator(ApiDocument document, KnownIds ids, PCG ran
             if (Chance(0.05))
                 query.Add($"{parameter.Name}={UrlEncode(Cap(Draw(HostileValues.Text)))}");
         }
-        return query.Count == 0 ? path : $"{path}?{string.Join('&', query)}";
+        return (query.Count == 0 ? path : $"{path}?{string.Join('&', query)}", notTheUsers);
     }
 
     /// <summary>Ids that exist (the user's or the other user's), ids that never did, and strings that are no id at all.</summary>
@@ -103,13 +115,21 @@ public sealed class RequestGenerator(ApiDocument document, KnownIds ids, PCG ran
         if (format == "uuid" && ids.Guids.Count > 0 && Chance(0.75))
             return ids.Guids[(int)random.Next((uint)ids.Guids.Count)].ToString();
         if (format == "uuid" && Chance(0.5))
-            return Draw(Gen.Guid).ToString();
+            return MadeUp(Draw(Gen.Guid).ToString());
         if (format is "int64" or "int32" && ids.Numbers.Count > 0 && Chance(0.6))
             return ids.Numbers[(int)random.Next((uint)ids.Numbers.Count)].ToString(CultureInfo.InvariantCulture);
         if (format is "int64" or "int32" && Chance(0.5))
-            return Draw(HostileValues.NumericId);
+            return MadeUp(Draw(HostileValues.NumericId));
         // Without NUL: Kestrel refuses a path holding one before the API sees it, and the test server throws instead.
         return Cap(Draw(HostileValues.Text)).Replace("\0", "", StringComparison.Ordinal);
+    }
+
+    /// <summary>An id no answer gave, so not the user's: unless it is one after all (a small number may be).</summary>
+    private string MadeUp(string id)
+    {
+        if (!ids.Guids.Any(g => g.ToString() == id) && !ids.Numbers.Any(n => n.ToString(CultureInfo.InvariantCulture) == id))
+            ids.NotTheUsers.Add(id);
+        return id;
     }
 
     /// <summary>A URL carries kilobytes, not the megabyte a body may try.</summary>
