@@ -53,7 +53,12 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
         });
     }
 
-    /// <summary>"$.due.timeZone" → "due.timeZone"; "$.tags[2]" → "tags[2]"; the root → "body".</summary>
-    internal static string FieldFromJsonPath(string? path) =>
-        path is null or "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    /// <summary>
+    /// "$.due.timeZone" → "due.timeZone"; "$.tags[2]" → "tags[2]"; the root, or a property without a name ("$."), → "body".
+    /// </summary>
+    internal static string FieldFromJsonPath(string? path)
+    {
+        var field = path is null ? "" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return field.Length == 0 ? "body" : field;
+    }
 }
