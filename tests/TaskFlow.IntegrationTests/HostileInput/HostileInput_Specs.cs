@@ -51,15 +51,22 @@ public class When_a_hostile_client_calls_every_operation
         var broker = Started(await TestVirtualHost.CreateAsync("hostile"));
         var api = Started(new TaskFlowApiFactory(database.ConnectionString, broker.ConnectionString,
             services: services => services.AddSingleton<ILoggerProvider>(logged)));
-        var worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);
         user = await api.NewUserAsync();
         other = await api.NewUserAsync();
-        var otherTasks = await GiveTasksAsync(other);
-        await GiveTasksAsync(user);
-        await WaitForNotificationsAndAuditAsync(other, otherTasks.Count);
-        await WaitForNotificationsAndAuditAsync(user, otherTasks.Count);
-        await worker.StopAsync();
-        worker.Dispose();
+        List<Guid> otherTasks;
+        var worker = await WorkerHost.StartAsync(database.ConnectionString, broker.ConnectionString);
+        try
+        {
+            otherTasks = await GiveTasksAsync(other);
+            await GiveTasksAsync(user);
+            await WaitForNotificationsAndAuditAsync(other, otherTasks.Count);
+            await WaitForNotificationsAndAuditAsync(user, otherTasks.Count);
+        }
+        finally
+        {
+            await worker.StopAsync();
+            worker.Dispose();
+        }
 
         var document = new ApiDocument(await user.GetFromJsonAsync<JsonElement>("/openapi/v1.json"));
         operations = document.Operations();
