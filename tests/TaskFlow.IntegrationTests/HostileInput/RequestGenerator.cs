@@ -38,11 +38,10 @@ public sealed record ApiRequest(
 public sealed class RequestGenerator(ApiDocument document, KnownIds ids, PCG random)
 {
     private const int KeepAccepted = 50;
-    private readonly Dictionary<ApiOperation, List<Json>> accepted = [];
-
     private const int MaxDepth = 6;
     private const int MaxQueryValue = 8 * 1024;
     private static readonly Gen<double> Hostility = Gen.OneOf(0.0, 0.1, 0.25, 0.25, 0.5, 1.0);
+    private readonly Dictionary<ApiOperation, List<Json>> accepted = [];
 
     public ApiRequest Next(ApiOperation operation)
     {
@@ -55,7 +54,15 @@ public sealed class RequestGenerator(ApiDocument document, KnownIds ids, PCG ran
             json = accepted.TryGetValue(operation, out var earlier) && Chance(0.5)
                 ? Mutate(earlier[(int)random.Next((uint)earlier.Count)])
                 : Value(schema, "body", hostility, 0);
-            body = Chance(0.05) ? Draw(HostileValues.BrokenBody) : Encoding.UTF8.GetBytes(json.ToString());
+            if (Chance(0.05))
+            {
+                body = Draw(HostileValues.BrokenBody);
+                json = null;
+            }
+            else
+            {
+                body = Encoding.UTF8.GetBytes(json.ToString());
+            }
             contentType = Chance(0.08) ? Draw(HostileValues.ContentType) : "application/json";
         }
         var ifMatch = operation.Method != "GET" && Chance(0.25) ? Draw(HostileValues.IfMatch) : null;
