@@ -37,15 +37,21 @@ public static partial class UserView
         return view.ToString();
     }
 
-    /// <summary>The first line where two views differ, with the lines on either side.</summary>
+    /// <summary>Where two views first differ: the read, and both answers around the first character that differs.</summary>
     public static string FirstDifference(string before, string after)
     {
         var a = before.Split('\n');
         var b = after.Split('\n');
-        var i = 0;
-        while (i < a.Length && i < b.Length && a[i] == b[i])
-            i++;
-        return $"before: {(i < a.Length ? a[i] : "(end)")}\n after:  {(i < b.Length ? b[i] : "(end)")}";
+        var line = 0;
+        while (line < a.Length && line < b.Length && a[line] == b[line])
+            line++;
+        var was = line < a.Length ? a[line] : "(nothing)";
+        var now = line < b.Length ? b[line] : "(nothing)";
+        var at = 0;
+        while (at < was.Length && at < now.Length && was[at] == now[at])
+            at++;
+        string Around(string text) => text[..Math.Min(text.Length, 120)] + (at > 120 ? " … " + text[Math.Max(120, at - 100)..Math.Min(text.Length, at + 100)] : "");
+        return $"before: {Around(was)}\n after:  {Around(now)}";
     }
 
     private static async Task ReadPagesAsync(HttpClient user, ApiOperation operation, StringBuilder view)
