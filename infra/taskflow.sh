@@ -541,7 +541,10 @@ export_app_env() {
     export ConnectionStrings__RabbitMq="${ConnectionStrings__RabbitMq:-$AMQP_URL}"
     Auth__SigningKey="${Auth__SigningKey:-$(signing_key)}"
     export Auth__SigningKey
-    export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+    # Production, as the benchmark, docker compose and Kubernetes run them: what a newcomer tries is what is measured
+    # and deployed (JSON logs, no development settings). The API reference stays on through configuration
+    # (ApiReference:Enabled), not the environment. README, "Configuration".
+    export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}"
 }
 
 # The web page's packages come from npm (src/TaskFlow.Api/package-lock.json); the build copies them next to the page.

@@ -1,4 +1,3 @@
-using Scalar.AspNetCore;
 using TaskFlow.Api.Accounts;
 using TaskFlow.Api.Audit;
 using TaskFlow.Api.Infrastructure;
@@ -29,8 +28,7 @@ app.UseTaskFlowWebPage();
 
 // Endpoints
 app.MapTaskFlowHealth();
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapTaskFlowApiReference();
 app.MapAccounts();
 app.MapTasks();
 app.MapSeries();

@@ -14,7 +14,7 @@ public static class DataExtensions
     /// <summary>PostgreSQL through EF Core, its readiness check, and the schema migration at start-up.</summary>
     public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
     {
-        var connectionString = WithAutoPrepare(builder.Configuration.GetTaskFlowConnectionString(),
+        var connectionString = WithPoolDefaults(builder.Configuration.GetTaskFlowConnectionString(),
             builder.Configuration.GetValue("Database:MaxPoolSize", DefaultMaxPoolSize));
         builder.Services.AddDbContext<TaskFlowDbContext>((services, options) => options
             .UseNpgsql(connectionString)
@@ -39,17 +39,17 @@ public static class DataExtensions
     public const int DefaultMaxPoolSize = 40;
 
     /// <summary>
-    /// Prepared statements unless the connection string says otherwise: the same few statements run for every task and
-    /// message, so each pooled connection prepares them once and PostgreSQL skips parsing and planning them afterwards.
     /// The pool is bounded to <paramref name="maxPoolSize"/> unless the connection string sets its own bound.
+    /// Statements are not prepared automatically unless the connection string asks (<c>Max Auto Prepare</c>): Npgsql
+    /// 10.0.3 keeps a statement whose preparing run PostgreSQL refused as it bound the values as prepared without its
+    /// result shape (npgsql/npgsql#6391), and the next run of it on that connection fails with "Received unexpected
+    /// backend message DataRow". A sign-in refused for a NUL made the next valid sign-in on that connection a 500.
     /// </summary>
-    public static string WithAutoPrepare(string connectionString, int maxPoolSize = DefaultMaxPoolSize)
+    public static string WithPoolDefaults(string connectionString, int maxPoolSize = DefaultMaxPoolSize)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!given.Contains("MaxAutoPrepare"))
-            builder.MaxAutoPrepare = 64;
         if (!given.Contains("MaximumPoolSize") && !given.Contains("MaxPoolSize"))
             builder.MaxPoolSize = maxPoolSize;
         return builder.ConnectionString;
