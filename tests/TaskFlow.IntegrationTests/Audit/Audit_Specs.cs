@@ -11,8 +11,8 @@ public class When_a_task_goes_through_its_life : SignedInSpec
     [Test]
     public async Task Should_audit_each_event_once_in_order()
     {
-        var task = await User.CreateTaskAsync(new { title = "Audited", due = new { dateTime = "2027-05-01T09:00" } });
-        (await User.PutTaskAsync(task.Id(), new { title = "Audited twice", due = new { dateTime = "2027-05-02T09:00" } }, ifMatch: "\"1\"")).EnsureSuccessStatusCode();
+        var task = await User.CreateTaskAsync(new { title = "Audited", due = new { dateTime = "2427-05-01T09:00" } });
+        (await User.PutTaskAsync(task.Id(), new { title = "Audited twice", due = new { dateTime = "2427-05-02T09:00" } }, ifMatch: "\"1\"")).EnsureSuccessStatusCode();
         (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
         (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/reopen", null)).EnsureSuccessStatusCode();
         (await User.DeleteAsync($"{TaskApi.Tasks}/{task.Id()}")).EnsureSuccessStatusCode();
@@ -129,7 +129,7 @@ public class When_the_audit_log_reaches_a_month_without_a_partition
     [Test]
     public async Task Should_create_the_partition_and_record_the_event()
     {
-        var farFuture = new DateTimeOffset(2031, 7, 15, 12, 0, 0, TimeSpan.Zero);
+        var farFuture = new DateTimeOffset(2431, 7, 15, 12, 0, 0, TimeSpan.Zero);
         var eventId = Guid.NewGuid();
         var message = new TaskFlow.Contracts.TaskCreated(eventId, Guid.NewGuid(), Guid.NewGuid(), 1, farFuture,
             new TaskFlow.Contracts.TaskSnapshot("Later", null, "none", [], "open", null, [], null, null));
@@ -139,7 +139,7 @@ public class When_the_audit_log_reaches_a_month_without_a_partition
         await Eventually.MatchesAsync(
             () => IntegrationSetup.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE event_id = @id", ("id", eventId)),
             count => count == 1, what: "the far-future event in the audit log");
-        Assert.That(await IntegrationSetup.Database.ScalarAsync<string>("SELECT to_regclass('audit_log_2031_07')::text"), Is.EqualTo("audit_log_2031_07"));
+        Assert.That(await IntegrationSetup.Database.ScalarAsync<string>("SELECT to_regclass('audit_log_2431_07')::text"), Is.EqualTo("audit_log_2431_07"));
     }
 
     /// <summary>The JSON envelope MassTransit puts on the wire.</summary>

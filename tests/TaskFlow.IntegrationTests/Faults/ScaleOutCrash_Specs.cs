@@ -247,7 +247,7 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
                         if (await SendAsync(api, HttpMethod.Post, TaskApi.Tasks, new
                             {
                                 title = $"Every 2 days {step}",
-                                due = new { dateTime = "2031-05-06T08:00", timeZone = "Europe/Paris" },
+                                due = new { dateTime = "2431-05-06T08:00", timeZone = "Europe/Paris" },
                                 recurrence = "every 2 days",
                                 recurrenceMode = "completion",
                             }) is { } series)
