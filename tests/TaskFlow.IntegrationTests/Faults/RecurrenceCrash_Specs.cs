@@ -65,7 +65,7 @@ public sealed class When_series_are_due_to_repeat_and_the_worker_is_killed
         await restarted.StartAsync();
         await Eventually.MatchesAsync(() => CreatedAsync(database), n => n >= 120, TimeSpan.FromSeconds(90), "every series' second occurrence");
         foreach (var queue in new[] { "taskflow-recurrence", "taskflow-scheduler" })
-            await Eventually.MatchesAsync(() => broker.PeekAsync(queue), m => m.Count == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
+            await Eventually.MatchesAsync(() => broker.WaitingAsync(queue), n => n == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
 
         var counts = new Dictionary<Guid, int>();
         var lateness = new List<double>();
