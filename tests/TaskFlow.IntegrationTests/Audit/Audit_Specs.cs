@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Tasks;
+using TaskFlow.Testing;
 
 namespace TaskFlow.IntegrationTests.Audit;
 
@@ -93,32 +94,46 @@ public class When_another_user_reads_the_audit_log
     }
 }
 
+/// <summary>
+/// Against a database of its own: were the append-only guard to regress, these statements would succeed, and on the
+/// database every other spec shares they would wipe or rewrite those specs' audit entries mid-run.
+/// </summary>
 public class When_someone_tries_to_rewrite_the_audit_log
 {
+    private TestDatabase database = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => database = await TaskFlowDatabase.CreateAsync("audit-rewrite");
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await database.DisposeAsync();
+
     [TestCase("UPDATE audit_log SET event_type = 'created'")]
     [TestCase("DELETE FROM audit_log")]
     [TestCase("TRUNCATE audit_log")]
     public async Task Should_be_refused_by_the_database(string sql)
     {
-        using var user = await IntegrationSetup.Api.NewUserAsync();
-        var task = await user.CreateTaskAsync(new { title = "Immutable" });
-        await Eventually.MatchesAsync(
-            () => user.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
-            page => page.GetProperty("items").GetArrayLength() == 1, what: "the entry");
+        // An entry as the audit consumer writes it; inserting is what the log allows.
+        var taskId = Guid.NewGuid();
+        await database.ExecuteAsync($$"""
+            INSERT INTO audit_log (event_id, occurred_at, owner_id, task_id, task_version, event_type, payload)
+            VALUES (gen_random_uuid(), now(), gen_random_uuid(), '{{taskId}}', 1, 'completed', '{}')
+            """);
 
-        var refusal = Assert.ThrowsAsync<PostgresException>(() => IntegrationSetup.Database.ScalarAsync<object>(sql));
+        var refusal = Assert.ThrowsAsync<PostgresException>(() => database.ScalarAsync<object>(sql));
 
         Assert.That(refusal!.MessageText, Does.Contain("append-only"));
-        Assert.That(await IntegrationSetup.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE task_id = @id", ("id", Guid.Parse(task.Id()))), Is.EqualTo(1));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE task_id = @id AND event_type = 'completed'", ("id", taskId)),
+            Is.EqualTo(1));
     }
 
     [Test]
     public async Task Should_refuse_to_truncate_a_month_partition_directly()
     {
-        var partition = await IntegrationSetup.Database.ScalarAsync<string>(
+        var partition = await database.ScalarAsync<string>(
             "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audit_log'::regclass LIMIT 1");
 
-        var refusal = Assert.ThrowsAsync<PostgresException>(() => IntegrationSetup.Database.ScalarAsync<object>($"TRUNCATE {partition}"));
+        var refusal = Assert.ThrowsAsync<PostgresException>(() => database.ScalarAsync<object>($"TRUNCATE {partition}"));
 
         Assert.That(refusal!.MessageText, Does.Contain("append-only"));
     }
