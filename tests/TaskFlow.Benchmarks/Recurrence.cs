@@ -33,7 +33,7 @@ internal static class Recurrence
             ids[i] = await user.CreateTaskAsync(bench.Http, new
             {
                 title = $"{Prefix}{i}",
-                due = new { dateTime = "2031-05-06T09:00", timeZone = "UTC" },
+                due = new { dateTime = "2431-05-06T09:00", timeZone = "UTC" },
                 recurrence = "daily",
                 recurrenceMode = "completion",
             });

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Net;
 using System.Security.Cryptography;
 using TaskFlow.Testing;
@@ -38,8 +37,9 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
         };
     }
 
-    public Uri Api { get; } = new($"http://127.0.0.1:{FreePort()}/");
-    public Uri Worker { get; } = new($"http://127.0.0.1:{FreePort()}/");
+    /// <summary>Where the API listens: it binds port 0 and says which port it got, so nothing can take that port first.</summary>
+    public Uri Api { get; private set; } = null!;
+    public Uri Worker { get; private set; } = null!;
     public string Database => database.ConnectionString;
     public string Broker => virtualHost.ConnectionString;
     public TestVirtualHost VirtualHost => virtualHost;
@@ -64,10 +64,14 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
                     throw new InvalidOperationException($"migrations failed: see {system.logs}/migrate.log");
             }
             progress("starting the API and the worker");
-            var api = system.Start("TaskFlow.Api", "api", ["--urls", system.Api.ToString().TrimEnd('/')]);
-            var worker = system.Start("TaskFlow.Worker", "worker", ["--urls", system.Worker.ToString().TrimEnd('/')]);
+            var apiBound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var workerBound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var api = system.Start("TaskFlow.Api", "api", ["--urls", ListeningAddress.AnyPort], bound: apiBound);
+            var worker = system.Start("TaskFlow.Worker", "worker", ["--urls", ListeningAddress.AnyPort], bound: workerBound);
             system.ApiPid = api.Id;
             system.WorkerPid = worker.Id;
+            system.Api = await BoundAsync(apiBound, api, "api");
+            system.Worker = await BoundAsync(workerBound, worker, "worker");
             await WaitReadyAsync(system.Api, api, "api");
             await WaitReadyAsync(system.Worker, worker, "worker");
             return system;
@@ -79,7 +83,17 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
         }
     }
 
-    private Process Start(string project, string log, string[] arguments, bool keep = true)
+    private static async Task<Uri> BoundAsync(TaskCompletionSource<Uri> bound, Process process, string name)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!bound.Task.IsCompleted && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+            await Task.WhenAny(bound.Task, Task.Delay(200));
+        return bound.Task.IsCompleted
+            ? await bound.Task
+            : throw new InvalidOperationException($"the {name} did not say where it listens (exited: {process.HasExited})");
+    }
+
+    private Process Start(string project, string log, string[] arguments, bool keep = true, TaskCompletionSource<Uri>? bound = null)
     {
         var assembly = Path.Combine(Repository.Root, "src", project, "bin", "Release", "net10.0", $"{project}.dll");
         if (!File.Exists(assembly))
@@ -97,7 +111,12 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
             start.Environment[name] = value;
         var process = Process.Start(start)!;
         var writer = new StreamWriter(Path.Combine(logs, $"{log}.log")) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => Write(writer, e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Write(writer, e.Data);
+            if (ListeningAddress.Read(e.Data) is { } address)
+                bound?.TrySetResult(address);
+        };
         process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
         process.Exited += (_, _) => writer.Dispose();
         process.EnableRaisingEvents = true;
@@ -172,12 +191,5 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
         }
         await virtualHost.DisposeAsync();
         await database.DisposeAsync();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

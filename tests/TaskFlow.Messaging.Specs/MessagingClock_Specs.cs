@@ -8,7 +8,7 @@ namespace TaskFlow.Messaging.Specs;
 /// <summary>The host registers its own TimeProvider: the outbox and the inbox stamp their rows with it, as the scheduler does.</summary>
 public class When_the_host_has_its_own_clock
 {
-    private static readonly DateTime Now = new(2031, 1, 1, 8, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Now = new(2131, 1, 1, 8, 0, 0, DateTimeKind.Utc);
 
     [Test]
     public async Task Should_stamp_outbox_and_inbox_rows_with_it()

@@ -69,7 +69,7 @@ public class When_sends_keep_failing_while_the_bus_is_healthy
             VALUES ('8d4a3f57-0000-0000-0000-000000000001', gen_random_uuid(), now(), 'application/vnd.masstransit+json',
                     'urn:message:Spec:Poison', '{}', '{not json', 'rabbitmq://localhost/poison');
             """);
-        var clock = new RecordingClock(new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new RecordingClock(new DateTimeOffset(2131, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await environment.StartOutboxHostAsync(services: x => x.AddSingleton<TimeProvider>(clock));
 
         // Every failed attempt is followed by a wait on the clock (two loops may both have tried it as they started), and

@@ -31,7 +31,7 @@ public class When_the_overdue_sweep_runs_over_a_large_schedule
             """);
         var sweeps = new SweepCommands();
         await using var services = new ServiceCollection()
-            .AddDbContext<SpecDbContext>(o => o.UseNpgsql(database.ConnectionString).UseSnakeCaseNamingConvention().AddInterceptors(sweeps))
+            .AddDbContext<SpecDbContext>(o => o.UseNpgsql(SpecHost.ConnectionString(database)).UseSnakeCaseNamingConvention().AddInterceptors(sweeps))
             .BuildServiceProvider();
         var options = new TaskFlowSchedulerOptions();
         using var triggers = new BucketTriggers(services, options, TimeProvider.System);

@@ -3,6 +3,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace TaskFlow.Testing;
 
@@ -84,7 +86,31 @@ public sealed class TestVirtualHost : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Reads (and puts back) up to <paramref name="count"/> messages waiting in a queue; empty when it does not exist yet.</summary>
+    /// <summary>
+    /// How many messages wait in a queue now, as the broker answers a passive declare: exact (the management API's
+    /// counts lag by a statistics interval) and touching no message. 0 when the queue does not exist.
+    /// </summary>
+    public async Task<uint> WaitingAsync(string queue)
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(ConnectionString) };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Reads (and puts back) up to <paramref name="count"/> messages waiting in a queue; empty when it does not exist yet.
+    /// Putting back marks each message redelivered, which consumers may act on (the notification consumer pushes a
+    /// redelivered event again), so this is for queues no one consumes, such as error queues; count the others with
+    /// <see cref="WaitingAsync"/>.
+    /// </summary>
     public async Task<IReadOnlyList<JsonElement>> PeekAsync(string queue, int count = 10)
     {
         var response = await management.PostAsJsonAsync($"queues/{Escaped}/{Uri.EscapeDataString(queue)}/get",

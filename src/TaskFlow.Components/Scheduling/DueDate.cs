@@ -78,7 +78,8 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
             return day;
         }
 
-        var local = ParseDateTime(dateTime!.Trim(), zone);
+        var text = dateTime!.Trim();
+        var local = ParseDateTime(text, zone);
         if (local is null)
         {
             errors["dateTime"] = "Must be a date-time between the years 1900 and 9999 as YYYY-MM-DDThh:mm[:ss], optionally with an offset.";
@@ -86,7 +87,10 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
         }
         if (zone is null)
             return null;
-        var due = TryAtTime(local.Value, zone);
+        // An offset names one instant: in the hour a zone repeats in autumn, the wall time alone would resolve to its first pass.
+        var due = ParseOffset(text) is { } instant
+            ? Instant(() => instant.InZone(zone)) is { } at ? new DueDate(local.Value, false, zone.Id, at) : null
+            : TryAtTime(local.Value, zone);
         if (due is null)
             errors["dateTime"] = $"Falls due after the year 9999 ends in UTC (in {zone.Id}), the last instant a due date can have.";
         return due;
@@ -101,13 +105,13 @@ public sealed record DueDate(LocalDateTime Local, bool AllDay, string TimeZone, 
         }
 
         // An instant with an offset ("...Z", "...+02:00") is honoured and shown in the task's zone.
-        foreach (var pattern in OffsetInputs)
-        {
-            if (pattern.Parse(text) is { Success: true } instant)
-                return InSupportedRange(instant.Value.Year) && zone is not null ? CalendarEnd.Within(() => instant.Value.InZone(zone).LocalDateTime) : null;
-        }
+        if (ParseOffset(text) is { } instant)
+            return InSupportedRange(instant.Year) && zone is not null ? CalendarEnd.Within(() => instant.InZone(zone).LocalDateTime) : null;
         return null;
     }
+
+    private static OffsetDateTime? ParseOffset(string text) =>
+        OffsetInputs.Select(pattern => pattern.Parse(text)).FirstOrDefault(parsed => parsed.Success) is { } parsed ? parsed.Value : null;
 
     private static bool InSupportedRange(int year) => year is >= 1900 and <= 9999;
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Tasks;
+using TaskFlow.Testing;
 
 namespace TaskFlow.IntegrationTests.Audit;
 
@@ -11,8 +12,8 @@ public class When_a_task_goes_through_its_life : SignedInSpec
     [Test]
     public async Task Should_audit_each_event_once_in_order()
     {
-        var task = await User.CreateTaskAsync(new { title = "Audited", due = new { dateTime = "2027-05-01T09:00" } });
-        (await User.PutTaskAsync(task.Id(), new { title = "Audited twice", due = new { dateTime = "2027-05-02T09:00" } }, ifMatch: "\"1\"")).EnsureSuccessStatusCode();
+        var task = await User.CreateTaskAsync(new { title = "Audited", due = new { dateTime = "2427-05-01T09:00" } });
+        (await User.PutTaskAsync(task.Id(), new { title = "Audited twice", due = new { dateTime = "2427-05-02T09:00" } }, ifMatch: "\"1\"")).EnsureSuccessStatusCode();
         (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/complete", null)).EnsureSuccessStatusCode();
         (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/reopen", null)).EnsureSuccessStatusCode();
         (await User.DeleteAsync($"{TaskApi.Tasks}/{task.Id()}")).EnsureSuccessStatusCode();
@@ -93,32 +94,46 @@ public class When_another_user_reads_the_audit_log
     }
 }
 
+/// <summary>
+/// Against a database of its own: were the append-only guard to regress, these statements would succeed, and on the
+/// database every other spec shares they would wipe or rewrite those specs' audit entries mid-run.
+/// </summary>
 public class When_someone_tries_to_rewrite_the_audit_log
 {
+    private TestDatabase database = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabase() => database = await TaskFlowDatabase.CreateAsync("audit-rewrite");
+
+    [OneTimeTearDown]
+    public async Task DropDatabase() => await database.DisposeAsync();
+
     [TestCase("UPDATE audit_log SET event_type = 'created'")]
     [TestCase("DELETE FROM audit_log")]
     [TestCase("TRUNCATE audit_log")]
     public async Task Should_be_refused_by_the_database(string sql)
     {
-        using var user = await IntegrationSetup.Api.NewUserAsync();
-        var task = await user.CreateTaskAsync(new { title = "Immutable" });
-        await Eventually.MatchesAsync(
-            () => user.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
-            page => page.GetProperty("items").GetArrayLength() == 1, what: "the entry");
+        // An entry as the audit consumer writes it; inserting is what the log allows.
+        var taskId = Guid.NewGuid();
+        await database.ExecuteAsync($$"""
+            INSERT INTO audit_log (event_id, occurred_at, owner_id, task_id, task_version, event_type, payload)
+            VALUES (gen_random_uuid(), now(), gen_random_uuid(), '{{taskId}}', 1, 'completed', '{}')
+            """);
 
-        var refusal = Assert.ThrowsAsync<PostgresException>(() => IntegrationSetup.Database.ScalarAsync<object>(sql));
+        var refusal = Assert.ThrowsAsync<PostgresException>(() => database.ScalarAsync<object>(sql));
 
         Assert.That(refusal!.MessageText, Does.Contain("append-only"));
-        Assert.That(await IntegrationSetup.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE task_id = @id", ("id", Guid.Parse(task.Id()))), Is.EqualTo(1));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE task_id = @id AND event_type = 'completed'", ("id", taskId)),
+            Is.EqualTo(1));
     }
 
     [Test]
     public async Task Should_refuse_to_truncate_a_month_partition_directly()
     {
-        var partition = await IntegrationSetup.Database.ScalarAsync<string>(
+        var partition = await database.ScalarAsync<string>(
             "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audit_log'::regclass LIMIT 1");
 
-        var refusal = Assert.ThrowsAsync<PostgresException>(() => IntegrationSetup.Database.ScalarAsync<object>($"TRUNCATE {partition}"));
+        var refusal = Assert.ThrowsAsync<PostgresException>(() => database.ScalarAsync<object>($"TRUNCATE {partition}"));
 
         Assert.That(refusal!.MessageText, Does.Contain("append-only"));
     }
@@ -129,7 +144,7 @@ public class When_the_audit_log_reaches_a_month_without_a_partition
     [Test]
     public async Task Should_create_the_partition_and_record_the_event()
     {
-        var farFuture = new DateTimeOffset(2031, 7, 15, 12, 0, 0, TimeSpan.Zero);
+        var farFuture = new DateTimeOffset(2431, 7, 15, 12, 0, 0, TimeSpan.Zero);
         var eventId = Guid.NewGuid();
         var message = new TaskFlow.Contracts.TaskCreated(eventId, Guid.NewGuid(), Guid.NewGuid(), 1, farFuture,
             new TaskFlow.Contracts.TaskSnapshot("Later", null, "none", [], "open", null, [], null, null));
@@ -139,7 +154,7 @@ public class When_the_audit_log_reaches_a_month_without_a_partition
         await Eventually.MatchesAsync(
             () => IntegrationSetup.Database.ScalarAsync<long>("SELECT count(*) FROM audit_log WHERE event_id = @id", ("id", eventId)),
             count => count == 1, what: "the far-future event in the audit log");
-        Assert.That(await IntegrationSetup.Database.ScalarAsync<string>("SELECT to_regclass('audit_log_2031_07')::text"), Is.EqualTo("audit_log_2031_07"));
+        Assert.That(await IntegrationSetup.Database.ScalarAsync<string>("SELECT to_regclass('audit_log_2431_07')::text"), Is.EqualTo("audit_log_2431_07"));
     }
 
     /// <summary>The JSON envelope MassTransit puts on the wire.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Recurrence;
+using TaskFlow.IntegrationTests.Reminders;
 using TaskFlow.IntegrationTests.Tasks;
 using TaskFlow.Testing;
 using static TaskFlow.IntegrationTests.Recurrence.SeriesApi;
@@ -30,7 +31,7 @@ public sealed class When_series_are_due_to_repeat_and_the_worker_is_killed
             var created = await Task.WhenAll(chunk.Select(i => user.CreateTaskAsync(new
             {
                 title = $"Hourly {i}",
-                due = new { dateTime = Paris(first.AddSeconds(i % 10)), timeZone = Zone },
+                due = new { dateTime = ReminderApi.Instant(first.AddSeconds(i % 10)), timeZone = Steady },
                 recurrence = "FREQ=HOURLY",
                 recurrenceLead = "PT59M50S",
             })));
@@ -43,7 +44,7 @@ public sealed class When_series_are_due_to_repeat_and_the_worker_is_killed
             var task = await user.CreateTaskAsync(new
             {
                 title = $"Every 2 days {i}",
-                due = new { dateTime = "2031-05-06T08:00", timeZone = Zone },
+                due = new { dateTime = "2431-05-06T08:00", timeZone = Zone },
                 recurrence = "every 2 days",
                 recurrenceMode = "completion",
             });
@@ -64,7 +65,7 @@ public sealed class When_series_are_due_to_repeat_and_the_worker_is_killed
         await restarted.StartAsync();
         await Eventually.MatchesAsync(() => CreatedAsync(database), n => n >= 120, TimeSpan.FromSeconds(90), "every series' second occurrence");
         foreach (var queue in new[] { "taskflow-recurrence", "taskflow-scheduler" })
-            await Eventually.MatchesAsync(() => broker.PeekAsync(queue), m => m.Count == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
+            await Eventually.MatchesAsync(() => broker.WaitingAsync(queue), n => n == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
 
         var counts = new Dictionary<Guid, int>();
         var lateness = new List<double>();

@@ -83,7 +83,7 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
             // what they carried is checked at the clients below.
             foreach (var queue in (await broker.QueueNamesAsync())
                          .Where(q => q.StartsWith("taskflow-", StringComparison.Ordinal) && !q.StartsWith("taskflow-live-", StringComparison.Ordinal)))
-                await Eventually.MatchesAsync(() => broker.PeekAsync(queue), m => m.Count == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
+                await Eventually.MatchesAsync(() => broker.WaitingAsync(queue), n => n == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
             await Eventually.MatchesAsync(() => Task.FromResult(watcher.All.Select(d => d.Reminder.ReminderId).Distinct().Count()),
                 n => n == reminders, TimeSpan.FromSeconds(30), "every reminder at the watcher");
 
@@ -172,9 +172,9 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
         var found = new List<string>();
         foreach (var queue in (await broker.QueueNamesAsync()).Where(q => q.EndsWith("_error", StringComparison.Ordinal)))
         {
-            var waiting = await broker.PeekAsync(queue);
-            if (waiting.Count > 0)
-                found.Add($"{queue}: {waiting.Count}");
+            var waiting = await broker.WaitingAsync(queue);
+            if (waiting > 0)
+                found.Add($"{queue}: {waiting}");
         }
         return found;
     }
@@ -247,7 +247,7 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
                         if (await SendAsync(api, HttpMethod.Post, TaskApi.Tasks, new
                             {
                                 title = $"Every 2 days {step}",
-                                due = new { dateTime = "2031-05-06T08:00", timeZone = "Europe/Paris" },
+                                due = new { dateTime = "2431-05-06T08:00", timeZone = "Europe/Paris" },
                                 recurrence = "every 2 days",
                                 recurrenceMode = "completion",
                             }) is { } series)

@@ -39,7 +39,7 @@ public class When_the_worker_stops_while_a_message_is_in_flight
 
         Assert.That(stoppedWhileHolding, Is.False, "the host is still waiting for the message in hand");
         Assert.That(gate.Finished, Is.EqualTo(1));
-        Assert.That(await broker.PeekAsync(GatedConsumer.Queue), Is.Empty, "acknowledged, not left for redelivery");
+        Assert.That(await broker.WaitingAsync(GatedConsumer.Queue), Is.Zero, "acknowledged, not left for redelivery");
     }
 
     public sealed class Gate

@@ -20,11 +20,12 @@ public sealed class DatabaseLink : IAsyncDisposable
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         server = new DnsEndPoint(builder.Host!, builder.Port);
-        ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = Port }.ConnectionString;
         Restore();
+        ConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Host = "127.0.0.1", Port = Port }.ConnectionString;
     }
 
-    public int Port { get; } = Loopback.FreePort();
+    /// <summary>Bound as port 0 the first time, so the link holds its port from the moment it has one.</summary>
+    public int Port { get; private set; }
 
     /// <summary>The database's connection string, through this link.</summary>
     public string ConnectionString { get; }
@@ -51,6 +52,7 @@ public sealed class DatabaseLink : IAsyncDisposable
             cut = new CancellationTokenSource();
             listener = new TcpListener(IPAddress.Loopback, Port);
             listener.Start();
+            Port = ((IPEndPoint)listener.LocalEndpoint).Port;
             _ = AcceptAsync(listener, cut.Token);
         }
     }

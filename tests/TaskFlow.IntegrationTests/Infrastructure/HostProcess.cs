@@ -15,6 +15,9 @@ public sealed class HostProcess : IAsyncDisposable
     private StreamWriter? log;
     private string? logPath;
     private int starts;
+    private Uri? baseAddress;
+    private static int instances;
+    private readonly int instance = Interlocked.Increment(ref instances);
 
     private HostProcess(string project, Dictionary<string, string> environment)
     {
@@ -22,7 +25,8 @@ public sealed class HostProcess : IAsyncDisposable
         this.environment = environment;
     }
 
-    public Uri BaseAddress { get; } = new($"http://127.0.0.1:{Loopback.FreePort()}/");
+    /// <summary>Where the host listens: the port it bound at its first start, kept by every start after.</summary>
+    public Uri BaseAddress => baseAddress ?? throw new InvalidOperationException($"{project} has no address until it has started");
 
     public static HostProcess Api(string databaseConnectionString, string brokerConnectionString) =>
         new("TaskFlow.Api", Common(databaseConnectionString, brokerConnectionString));
@@ -50,13 +54,15 @@ public sealed class HostProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts the host, also again after <see cref="KillAsync"/>: on the same port, as a restarted pod keeps its address.
+    /// The first start binds port 0 and learns its port from the host's log, so no other process can take it in between.
     /// Returns once it is live: a worker on a new virtual host may not have bound its queues yet, and RabbitMQ drops
     /// events published before that, so a spec that publishes at once waits for <see cref="WaitReadyAsync"/> too.
     /// </summary>
     public async Task StartAsync()
     {
         var assembly = Assembly(project);
-        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", BaseAddress.ToString().TrimEnd('/')])
+        var urls = baseAddress?.ToString().TrimEnd('/') ?? ListeningAddress.AnyPort;
+        var start = new ProcessStartInfo("dotnet", [assembly, "--urls", urls])
         {
             // The content root is the working directory: the host's own appsettings and wwwroot, as in production.
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
@@ -67,13 +73,21 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[name] = value;
         log = OpenLog();
         var writer = log;
-        process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, line) => Write(writer, line.Data);
+        var bound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, line) =>
+        {
+            Write(writer, line.Data);
+            if (ListeningAddress.Read(line.Data) is { } address)
+                bound.TrySetResult(address);
+        };
         process.ErrorDataReceived += (_, line) => Write(writer, line.Data);
+        process.Exited += (_, _) => _ = baseAddress is null && bound.TrySetException(new InvalidOperationException($"{project} exited while starting, see {logPath}"));
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await TestContext.Out.WriteLineAsync($"{project} on {BaseAddress}, log {((FileStream)log.BaseStream).Name}");
+        baseAddress ??= await bound.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await TestContext.Out.WriteLineAsync($"{project} on {BaseAddress}, log {logPath}");
 
         await WaitForHealthAsync("/health/live", "answer");
     }
@@ -111,7 +125,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Each start of a host writes its console to a file of its own (<see cref="SpecLogs"/>).</summary>
     private StreamWriter OpenLog()
     {
-        logPath = Path.Combine(SpecLogs.Folder(), $"{project}-{BaseAddress.Port}-{++starts}.log");
+        logPath = Path.Combine(SpecLogs.Folder(), $"{project}-{instance}-{++starts}.log");
         return new StreamWriter(logPath, append: false) { AutoFlush = true };
     }
 

@@ -7,6 +7,10 @@ namespace TaskFlow.IntegrationTests.Infrastructure;
 /// <summary>Ports on 127.0.0.1 for the servers the tests start themselves.</summary>
 public static class Loopback
 {
+    /// <summary>
+    /// A port free at this moment, for a server that cannot bind port 0 itself (RabbitMQ): another process may take it
+    /// before the server binds it, so its user must notice and try again. Hosts and in-process listeners bind port 0.
+    /// </summary>
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -14,8 +14,10 @@ public sealed class RabbitNode : IAsyncDisposable
     private readonly string name = $"taskflow-test-{Guid.NewGuid():N}"[..30] + "@localhost";
     private Process? process;
 
-    public int Port { get; } = Loopback.FreePort();
-    private int DistributionPort { get; } = Loopback.FreePort();
+    private bool started;
+
+    public int Port { get; private set; } = Loopback.FreePort();
+    private int DistributionPort { get; set; } = Loopback.FreePort();
 
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
 
@@ -27,7 +29,24 @@ public sealed class RabbitNode : IAsyncDisposable
 
     public static bool IsInstalled => File.Exists(Server);
 
+    /// <summary>
+    /// Starts the node, again on the same ports after a kill or a stop. RabbitMQ cannot be told to bind port 0, so its
+    /// first start takes ports that were free a moment ago; another process may have taken one since, and the node then
+    /// stops at boot, so it tries fresh ones.
+    /// </summary>
     public async Task StartAsync()
+    {
+        for (var attempt = 1; !await TryStartAsync(); attempt++)
+        {
+            if (started || attempt == 3)
+                throw new InvalidOperationException($"RabbitMQ node {name} did not start on port {Port}: see its log in {folder}/log");
+            Port = Loopback.FreePort();
+            DistributionPort = Loopback.FreePort();
+        }
+        started = true;
+    }
+
+    private async Task<bool> TryStartAsync()
     {
         Directory.CreateDirectory(Path.Combine(folder, "mnesia"));
         Directory.CreateDirectory(Path.Combine(folder, "log"));
@@ -48,11 +67,31 @@ public sealed class RabbitNode : IAsyncDisposable
         start.Environment["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(folder, "enabled_plugins");
         start.Environment["RABBITMQ_CONFIG_FILE"] = Path.Combine(folder, "rabbitmq");
         start.Environment["ERL_EPMD_ADDRESS"] = "127.0.0.1";
-        process = Process.Start(start)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var log = Path.Combine(folder, "log", $"{name}.log");
+        var earlier = File.Exists(log) ? new FileInfo(log).Length : 0;
+        var node = Process.Start(start)!;
+        process = node;
+        node.BeginOutputReadLine();
+        node.BeginErrorReadLine();
 
-        await Eventually.MatchesAsync(() => Task.FromResult(Loopback.Accepts(Port)), open => open, TimeSpan.FromSeconds(60), $"RabbitMQ node {name} on port {Port}");
+        // The node's own log, from this boot on, says it listens: a port that accepts could be another process's.
+        var listening = $"started TCP listener on 127.0.0.1:{Port}";
+        var outcome = await Eventually.MatchesAsync(
+            () => Task.FromResult(node.HasExited ? "exited" : File.Exists(log) && ReadShared(log, earlier).Contains(listening, StringComparison.Ordinal) ? "listening" : "booting"),
+            state => state != "booting", TimeSpan.FromSeconds(60), $"RabbitMQ node {name} to listen on port {Port} or stop");
+        if (outcome == "listening")
+            return true;
+        node.Dispose();
+        process = null;
+        return false;
+    }
+
+    private static string ReadShared(string path, long from)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.Seek(Math.Min(from, file.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(file);
+        return reader.ReadToEnd();
     }
 
     /// <summary>SIGKILL: the broker vanishes as in a crash; its durable queues survive on disk for the restart.</summary>

@@ -151,7 +151,7 @@ public sealed class Preferences_Specs : SignedInSpec
         var first = await User.CreateTaskAsync(new
         {
             title = "Water the ferns",
-            due = new { dateTime = "2031-05-06T18:30", timeZone = Zone },
+            due = new { dateTime = "2431-05-06T18:30", timeZone = Zone },
             recurrence = "every 3 days",
             recurrenceMode = "completion",
         });

@@ -11,9 +11,26 @@ internal static class SeriesApi
 {
     public const string Zone = "Europe/Paris";
 
-    /// <summary>Wall time in Paris, as a user there writes a due date.</summary>
+    /// <summary>
+    /// A zone without daylight saving, for hourly series: an hour later on the wall is then an hour later at any time of the
+    /// year, while in Paris the repeated hour of October comes once and the next occurrence two hours on.
+    /// </summary>
+    public const string Steady = "UTC";
+
+    /// <summary>
+    /// <paramref name="at"/> as Paris shows it, with its offset: without one, a wall time in October's repeated hour would
+    /// resolve to its first pass, an hour before <paramref name="at"/>.
+    /// </summary>
     public static string Paris(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(Zone)).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        TimeZoneInfo.ConvertTime(at, ParisZone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    /// <summary>The wall time Paris shows at <paramref name="at"/>.</summary>
+    public static DateTime ParisWall(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, ParisZone).DateTime;
+
+    /// <summary>A wall time as the API writes a due date's dateTime.</summary>
+    public static string WallText(DateTime wall) => wall.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static TimeZoneInfo ParisZone => TimeZoneInfo.FindSystemTimeZoneById(Zone);
 
     /// <summary>A whole second at least <paramref name="ahead"/> from now.</summary>
     public static DateTimeOffset SecondsAhead(double ahead)

@@ -43,7 +43,7 @@ public sealed class When_a_series_reaches_its_end : SignedInSpec
         var task = await User.CreateTaskAsync(new
         {
             title = "Stretch",
-            due = new { dateTime = due.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), timeZone = Zone },
+            due = new { dateTime = due.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), timeZone = Steady },
             recurrence = $"FREQ=HOURLY;UNTIL={until}",
         });
         Assert.That(task.GetProperty("recurrence").GetString(), Does.EndWith($"UNTIL={until.Replace("-", "").Replace(":", "")}"));

@@ -42,7 +42,7 @@ public sealed class Reminder_Specs : SignedInSpec
         var task = await User.CreateTaskAsync(new
         {
             title = "Dentist",
-            due = new { dateTime = "2031-05-06T09:30", timeZone = "Europe/Paris" },
+            due = new { dateTime = "2431-05-06T09:30", timeZone = "Europe/Paris" },
             reminders = new[] { "PT15M", "P1D" },
         });
 
@@ -52,8 +52,8 @@ public sealed class Reminder_Specs : SignedInSpec
 
         Assert.Multiple(() =>
         {
-            Assert.That(schedule["PT15M"].GetProperty("fireAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2031, 5, 6, 7, 15, 0, TimeSpan.Zero)));
-            Assert.That(schedule["P1D"].GetProperty("fireAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2031, 5, 5, 7, 30, 0, TimeSpan.Zero)));
+            Assert.That(schedule["PT15M"].GetProperty("fireAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2431, 5, 6, 7, 15, 0, TimeSpan.Zero)));
+            Assert.That(schedule["P1D"].GetProperty("fireAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2431, 5, 5, 7, 30, 0, TimeSpan.Zero)));
         });
         await Eventually.MatchesAsync(() => User.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}"),
             t => t.GetProperty("reminderSchedule").EnumerateArray().All(r => r.GetProperty("state").GetString() == "scheduled"),
@@ -132,7 +132,7 @@ public sealed class Reminder_Specs : SignedInSpec
         var task = await User.CreateTaskAsync(new
         {
             title = "Snooze me",
-            due = new { dateTime = "2031-05-06T09:30", timeZone = "Europe/Paris" },
+            due = new { dateTime = "2431-05-06T09:30", timeZone = "Europe/Paris" },
             reminders = new[] { "PT15M" },
         });
         var reminderId = (await User.ReminderInStateAsync(task.Id(), "scheduled")).GetProperty("id").GetString()!;

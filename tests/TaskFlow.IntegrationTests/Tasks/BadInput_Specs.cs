@@ -21,7 +21,7 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", tags = Enumerable.Range(0, 11).Select(i => $"t{i}").ToArray() }, "tags").SetName("eleven tags");
         yield return new TestCaseData(new { title = "ok", tags = new[] { "fine", "" } }, "tags[1]").SetName("an empty tag");
         yield return new TestCaseData(new { title = "ok", tags = new[] { new string('t', 33) } }, "tags[0]").SetName("a tag over 32 characters");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", timeZone = "Mars/Base" } }, "due.timeZone").SetName("an unknown time zone");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00", timeZone = "Mars/Base" } }, "due.timeZone").SetName("an unknown time zone");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "10000-01-01T09:00" } }, "due.dateTime").SetName("a due date in year 10000");
         yield return new TestCaseData(new { title = "ok", due = new { date = "10000-01-01" } }, "due.date").SetName("an all-day date in year 10000");
         yield return new TestCaseData(new { title = "ok", due = new { date = "9999-12-31", timeZone = "UTC" } }, "due.date").SetName("an all-day date whose end is in year 10000");
@@ -29,14 +29,14 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "9999-12-31T23:59", timeZone = "Etc/GMT+12" } }, "due.dateTime").SetName("a wall time whose instant is in year 10000");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "9999-12-31T23:59:00-12:00", timeZone = "UTC" } }, "due.dateTime").SetName("an instant with an offset in year 10000");
         yield return new TestCaseData(new { title = "ok", due = new { dateTime = "next tuesday" } }, "due.dateTime").SetName("an unreadable due time");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", date = "2027-01-01" } }, "due.date").SetName("both a time and a date");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "-PT15M" } }, "reminders[0]").SetName("a negative reminder offset");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "soon" } }, "reminders[0]").SetName("an unreadable reminder offset");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, reminders = new[] { "1 minute", "2 minutes", "3 minutes", "4 minutes", "5 minutes", "6 minutes" } }, "reminders").SetName("six reminders");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00", date = "2427-01-01" } }, "due.date").SetName("both a time and a date");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, reminders = new[] { "-PT15M" } }, "reminders[0]").SetName("a negative reminder offset");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, reminders = new[] { "soon" } }, "reminders[0]").SetName("an unreadable reminder offset");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, reminders = new[] { "1 minute", "2 minutes", "3 minutes", "4 minutes", "5 minutes", "6 minutes" } }, "reminders").SetName("six reminders");
         yield return new TestCaseData(new { title = "ok", reminders = new[] { "PT15M" } }, "reminders").SetName("reminders without a due date");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30" }, "recurrence").SetName("an impossible RRULE");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "FREQ=SOMETIMES" }, "recurrence").SetName("an unreadable RRULE");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "weekly on funday" }, "recurrence").SetName("a weekly shorthand on an unknown day");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, recurrence = "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30" }, "recurrence").SetName("an impossible RRULE");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, recurrence = "FREQ=SOMETIMES" }, "recurrence").SetName("an unreadable RRULE");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, recurrence = "weekly on funday" }, "recurrence").SetName("a weekly shorthand on an unknown day");
         yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;FREQ=WEEKLY" }, "recurrence").SetName("a repeated FREQ");
         yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=WEEKLY;BYDAY=MO;BYDAY=TU" }, "recurrence").SetName("a repeated BYDAY");
         yield return new TestCaseData(new { title = "ok", due = FarMorning, recurrence = "FREQ=DAILY;UNTIL=garbage" }, "recurrence").SetName("an unreadable UNTIL");
@@ -49,8 +49,8 @@ public class When_a_task_is_written_with_bad_input : SignedInSpec
         yield return new TestCaseData(new { title = "ok", description = "a\u0000b" }, "description").SetName("NUL in the description");
         yield return new TestCaseData(new { title = "ok", tags = new[] { "fine", "a\u0000" } }, "tags[1]").SetName("NUL in a tag");
         yield return new TestCaseData(new { title = "ok", priority = "\u0000" }, "priority").SetName("NUL as the priority");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00", timeZone = "Europe/Paris\u0000" } }, "due.timeZone").SetName("NUL in the time zone");
-        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2027-01-01T09:00" }, recurrence = "daily\u0000" }, "recurrence").SetName("NUL in the recurrence");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00", timeZone = "Europe/Paris\u0000" } }, "due.timeZone").SetName("NUL in the time zone");
+        yield return new TestCaseData(new { title = "ok", due = new { dateTime = "2427-01-01T09:00" }, recurrence = "daily\u0000" }, "recurrence").SetName("NUL in the recurrence");
         yield return new TestCaseData(new { title = 42 }, "title").SetName("a number for the title");
         yield return new TestCaseData(new { title = "ok", tags = "admin" }, "tags").SetName("a string for the tags");
     }

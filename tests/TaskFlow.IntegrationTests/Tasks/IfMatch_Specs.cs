@@ -9,7 +9,7 @@ namespace TaskFlow.IntegrationTests.Tasks;
 /// <summary>If-Match as RFC 9110 reads it: a list of the task's (or series') strong ETags, or "*" for whichever is current.</summary>
 public class When_a_write_names_its_version_in_If_Match : SignedInSpec
 {
-    private static readonly object Repeating = new { title = "Standup", due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily" };
+    private static readonly object Repeating = new { title = "Standup", due = new { dateTime = "2427-01-04T09:00" }, recurrence = "daily" };
 
     private static IEnumerable<TestCaseData> Writes()
     {
@@ -41,7 +41,7 @@ public class When_a_write_names_its_version_in_If_Match : SignedInSpec
     public async Task Should_let_a_star_match_whatever_version_is_current(string method, string path)
     {
         var task = await User.CreateTaskAsync(Repeating);
-        await User.PutTaskAsync(task.Id(), new { title = "Standup v2", due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily" }, ifMatch: "\"1\"");
+        await User.PutTaskAsync(task.Id(), new { title = "Standup v2", due = new { dateTime = "2427-01-04T09:00" }, recurrence = "daily" }, ifMatch: "\"1\"");
 
         var response = await SendAsync(method, $"{TaskApi.Tasks}/{task.Id()}{path}", "*");
 
@@ -86,7 +86,7 @@ public class When_a_write_names_its_version_in_If_Match : SignedInSpec
     private async Task<HttpResponseMessage> SendAsync(string method, string url, string? ifMatch)
     {
         var body = method == "PUT"
-            ? JsonSerializer.SerializeToUtf8Bytes(new { title = "Changed", due = new { dateTime = "2027-01-05T10:00" }, recurrence = "weekly" })
+            ? JsonSerializer.SerializeToUtf8Bytes(new { title = "Changed", due = new { dateTime = "2427-01-05T10:00" }, recurrence = "weekly" })
             : [];
         var context = await IntegrationSetup.Api.Server.SendAsync(http =>
         {

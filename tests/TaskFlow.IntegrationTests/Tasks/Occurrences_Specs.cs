@@ -8,11 +8,11 @@ public class When_a_user_previews_a_repeating_task : SignedInSpec
     [Test]
     public async Task Should_list_the_next_dates_at_the_same_wall_time_across_a_dst_change()
     {
-        // Berlin moves its clocks forward on 28 March 2027: 09:00 stays 09:00, one hour less after UTC.
+        // Berlin moves its clocks forward on 28 March 2427: 09:00 stays 09:00, one hour less after UTC.
         var task = await User.CreateTaskAsync(new
         {
             title = "Stand-up",
-            due = new { dateTime = "2027-03-26T09:00", timeZone = "Europe/Berlin" },
+            due = new { dateTime = "2427-03-26T09:00", timeZone = "Europe/Berlin" },
             recurrence = "daily",
         });
 
@@ -25,12 +25,12 @@ public class When_a_user_previews_a_repeating_task : SignedInSpec
             Assert.That(preview.GetProperty("summary").GetString(), Is.EqualTo("Daily"));
             Assert.That(occurrences.Select(o => o.GetProperty("dateTime").GetString()), Is.EqualTo(new[]
             {
-                "2027-03-27T09:00:00", "2027-03-28T09:00:00", "2027-03-29T09:00:00", "2027-03-30T09:00:00",
+                "2427-03-27T09:00:00", "2427-03-28T09:00:00", "2427-03-29T09:00:00", "2427-03-30T09:00:00",
             }));
             Assert.That(occurrences.Select(o => o.GetProperty("at").GetDateTimeOffset()), Is.EqualTo(new[]
             {
-                new DateTimeOffset(2027, 3, 27, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 28, 7, 0, 0, TimeSpan.Zero),
-                new DateTimeOffset(2027, 3, 29, 7, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 30, 7, 0, 0, TimeSpan.Zero),
+                new DateTimeOffset(2427, 3, 27, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2427, 3, 28, 7, 0, 0, TimeSpan.Zero),
+                new DateTimeOffset(2427, 3, 29, 7, 0, 0, TimeSpan.Zero), new DateTimeOffset(2427, 3, 30, 7, 0, 0, TimeSpan.Zero),
             }));
             Assert.That(occurrences.Select(o => o.GetProperty("timeZone").GetString()).Distinct(), Is.EqualTo(new[] { "Europe/Berlin" }));
         });
@@ -41,23 +41,23 @@ public class When_a_user_previews_a_repeating_task : SignedInSpec
     {
         var endless = await User.CreateTaskAsync(new
         {
-            title = "Water the plants", due = new { dateTime = "2027-01-04T08:00", timeZone = "UTC" }, recurrence = "weekdays",
+            title = "Water the plants", due = new { dateTime = "2427-01-04T08:00", timeZone = "UTC" }, recurrence = "weekdays",
         });
         var counted = await User.CreateTaskAsync(new
         {
-            title = "Physio", due = new { dateTime = "2027-01-04T08:00", timeZone = "UTC" }, recurrence = "FREQ=WEEKLY;COUNT=3",
+            title = "Physio", due = new { dateTime = "2427-01-04T08:00", timeZone = "UTC" }, recurrence = "FREQ=WEEKLY;COUNT=3",
         });
 
         Assert.That((await User.GetJsonAsync($"{TaskApi.Tasks}/{endless.Id()}/occurrences")).GetProperty("occurrences").GetArrayLength(), Is.EqualTo(10));
         var rest = (await User.GetJsonAsync($"{TaskApi.Tasks}/{counted.Id()}/occurrences?count=10")).GetProperty("occurrences");
         Assert.That(rest.EnumerateArray().Select(o => o.GetProperty("dateTime").GetString()),
-            Is.EqualTo(new[] { "2027-01-11T08:00:00", "2027-01-18T08:00:00" }), "COUNT=3 includes the task itself");
+            Is.EqualTo(new[] { "2427-01-11T08:00:00", "2427-01-18T08:00:00" }), "COUNT=3 includes the task itself");
     }
 
     [Test]
     public async Task Should_answer_an_empty_preview_for_a_task_that_does_not_repeat()
     {
-        var task = await User.CreateTaskAsync(new { title = "Once", due = new { dateTime = "2027-01-04T08:00", timeZone = "UTC" } });
+        var task = await User.CreateTaskAsync(new { title = "Once", due = new { dateTime = "2427-01-04T08:00", timeZone = "UTC" } });
 
         var preview = await User.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/occurrences");
 
@@ -72,7 +72,7 @@ public class When_a_user_previews_a_repeating_task : SignedInSpec
     {
         var task = await User.CreateTaskAsync(new
         {
-            title = "Stand-up", due = new { dateTime = "2027-01-04T08:00", timeZone = "UTC" }, recurrence = "daily",
+            title = "Stand-up", due = new { dateTime = "2427-01-04T08:00", timeZone = "UTC" }, recurrence = "daily",
         });
 
         var response = await User.GetAsync($"{TaskApi.Tasks}/{task.Id()}/occurrences?count={count}");
@@ -85,7 +85,7 @@ public class When_a_user_previews_a_repeating_task : SignedInSpec
     {
         var task = await User.CreateTaskAsync(new
         {
-            title = "Stand-up", due = new { dateTime = "2027-01-04T08:00", timeZone = "UTC" }, recurrence = "daily",
+            title = "Stand-up", due = new { dateTime = "2427-01-04T08:00", timeZone = "UTC" }, recurrence = "daily",
         });
         using var stranger = await IntegrationSetup.Api.NewUserAsync("UTC");
 

@@ -28,7 +28,7 @@ public class When_another_user_reaches_for_a_task
         yield return new TestCaseData("POST", "/series/stop", null).SetName("stop the series");
     }
 
-    private static object Body() => new { title = "Bob was here", due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily", version = 1 };
+    private static object Body() => new { title = "Bob was here", due = new { dateTime = "2427-01-04T09:00" }, recurrence = "daily", version = 1 };
 
     [SetUp]
     public async Task TwoUsers()
@@ -38,7 +38,7 @@ public class When_another_user_reaches_for_a_task
         alicesTask = (await alice.CreateTaskAsync(new
         {
             title = "Alice's secret plan", tags = new[] { "secret" },
-            due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily", reminders = new[] { "PT15M" },
+            due = new { dateTime = "2427-01-04T09:00" }, recurrence = "daily", reminders = new[] { "PT15M" },
         })).Id();
     }
 

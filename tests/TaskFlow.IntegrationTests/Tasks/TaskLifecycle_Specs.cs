@@ -15,7 +15,7 @@ public class When_a_user_works_with_a_task : SignedInSpec
             description = "Photos first",
             priority = "High",
             tags = new[] { " Admin ", "admin", "TRAVEL" },
-            due = new { dateTime = "2027-03-01T09:00", timeZone = "America/New_York" },
+            due = new { dateTime = "2427-03-01T09:00", timeZone = "America/New_York" },
             reminders = new[] { "1 day", "PT15M", "15 minutes" },
             recurrence = "every 2 weeks",
         });
@@ -27,9 +27,9 @@ public class When_a_user_works_with_a_task : SignedInSpec
             Assert.That(fetched.GetProperty("description").GetString(), Is.EqualTo("Photos first"));
             Assert.That(fetched.GetProperty("priority").GetString(), Is.EqualTo("high"));
             Assert.That(fetched.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "admin", "travel" }));
-            Assert.That(fetched.GetProperty("due").GetProperty("dateTime").GetString(), Is.EqualTo("2027-03-01T09:00:00"));
+            Assert.That(fetched.GetProperty("due").GetProperty("dateTime").GetString(), Is.EqualTo("2427-03-01T09:00:00"));
             Assert.That(fetched.GetProperty("due").GetProperty("timeZone").GetString(), Is.EqualTo("America/New_York"));
-            Assert.That(fetched.GetProperty("due").GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2027, 3, 1, 14, 0, 0, TimeSpan.Zero)));
+            Assert.That(fetched.GetProperty("due").GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2427, 3, 1, 14, 0, 0, TimeSpan.Zero)));
             Assert.That(fetched.GetProperty("reminders").EnumerateArray().Select(r => r.GetString()), Is.EqualTo(new[] { "PT15M", "P1D" }));
             Assert.That(fetched.GetProperty("recurrence").GetString(), Is.EqualTo("FREQ=WEEKLY;INTERVAL=2"));
             Assert.That(fetched.GetProperty("recurrenceSummary").GetString(), Is.EqualTo("Every 2 weeks"));
@@ -43,13 +43,13 @@ public class When_a_user_works_with_a_task : SignedInSpec
     [Test]
     public async Task Should_use_the_profile_zone_and_end_an_all_day_task_at_midnight()
     {
-        var created = await User.CreateTaskAsync(new { title = "Pay rent", due = new { date = "2027-01-05" } });
+        var created = await User.CreateTaskAsync(new { title = "Pay rent", due = new { date = "2427-01-05" } });
 
         var due = created.GetProperty("due");
         Assert.That(due.GetProperty("allDay").GetBoolean(), Is.True);
-        Assert.That(due.GetProperty("date").GetString(), Is.EqualTo("2027-01-05"));
+        Assert.That(due.GetProperty("date").GetString(), Is.EqualTo("2427-01-05"));
         Assert.That(due.GetProperty("timeZone").GetString(), Is.EqualTo("Europe/Paris"));
-        Assert.That(due.GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2027, 1, 5, 23, 0, 0, TimeSpan.Zero)));
+        Assert.That(due.GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(2427, 1, 5, 23, 0, 0, TimeSpan.Zero)));
     }
 
     [Test]

@@ -60,9 +60,9 @@ public class When_a_request_carries_text_PostgreSQL_cannot_store : SignedInSpec
     [Test]
     public async Task Should_refuse_NUL_in_a_series_change()
     {
-        var task = await User.CreateTaskAsync(new { title = "Standup", due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily" });
+        var task = await User.CreateTaskAsync(new { title = "Standup", due = new { dateTime = "2427-01-04T09:00" }, recurrence = "daily" });
 
-        var edited = await User.PutSeriesAsync(task.Id(), new { title = $"Stand{Nul}up", due = new { dateTime = "2027-01-04T09:00" }, recurrence = "daily" }, 1);
+        var edited = await User.PutSeriesAsync(task.Id(), new { title = $"Stand{Nul}up", due = new { dateTime = "2427-01-04T09:00" }, recurrence = "daily" }, 1);
 
         await edited.ShouldNameFieldAsync("title");
         Assert.That((await User.SeriesAsync(task.Id())).GetProperty("version").GetInt32(), Is.EqualTo(1));

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 
@@ -18,6 +19,18 @@ public sealed class SpecHost : IAsyncDisposable
     public Recorder Recorder => host.Services.GetRequiredService<Recorder>();
     public IBusControl Bus => host.Services.GetRequiredService<IBusControl>();
 
+    /// <summary>
+    /// Connections a spec host's DbContext opens at most; a scheduler's store derives its own pool from it, no larger.
+    /// Npgsql's default of 100 is all of PostgreSQL's max_connections, which every spec on the server shares, so a
+    /// spec's two hosts under load could starve the others into 53300 "too many clients". The integration specs'
+    /// hosts take the same 20 (TaskFlowDatabase.HostPoolSize).
+    /// </summary>
+    public const int MaxPoolSize = 20;
+
+    /// <summary>The database's connection string with the host's pool capped at <see cref="MaxPoolSize"/>.</summary>
+    public static string ConnectionString(TestDatabase database) =>
+        new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxPoolSize = MaxPoolSize }.ConnectionString;
+
     public static async Task<SpecHost> StartAsync(TestDatabase database, TestVirtualHost virtualHost, Action<IBusRegistrationConfigurator> configure,
         bool waitUntilStarted = true, Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
@@ -26,7 +39,7 @@ public sealed class SpecHost : IAsyncDisposable
             Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("TASKFLOW_TEST_LOG_LEVEL"), out var level) ? level : LogLevel.Warning);
         builder.Services.AddSingleton<Recorder>();
         builder.Services.AddDbContext<SpecDbContext>((services, options) => options
-            .UseNpgsql(database.ConnectionString)
+            .UseNpgsql(ConnectionString(database))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(services.GetServices<IInterceptor>()));
         builder.Services.AddMassTransit(x =>

@@ -1,3 +1,4 @@
+// fixed dates: every instant here is handed to the code under test (a pure rule or a FakeTimeProvider); no real clock reads them.
 using NodaTime;
 using TaskFlow.Components.Scheduling;
 
@@ -44,6 +45,17 @@ public class When_reading_a_due_date
         var due = DueDate.Parse("2026-10-25T02:30", null, "Europe/Paris", "UTC", errors);
 
         Assert.That(due!.At, Is.EqualTo(new DateTimeOffset(2026, 10, 25, 0, 30, 0, TimeSpan.Zero)));
+    }
+
+    [TestCase("2026-10-25T02:30+02:00", "2026-10-25T00:30Z")]
+    [TestCase("2026-10-25T02:30+01:00", "2026-10-25T01:30Z")]
+    [TestCase("2026-10-25T01:30:00Z", "2026-10-25T01:30Z")]
+    public void Should_keep_the_instant_an_offset_names_in_the_repeated_autumn_hour(string dateTime, string instant)
+    {
+        var due = DueDate.Parse(dateTime, null, "Europe/Paris", "UTC", errors);
+
+        Assert.That(due!.DateTimeText, Is.EqualTo("2026-10-25T02:30:00"));
+        Assert.That(due.At, Is.EqualTo(Dues.Instant(instant)));
     }
 
     [Test]

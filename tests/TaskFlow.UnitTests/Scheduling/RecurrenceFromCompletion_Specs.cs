@@ -1,3 +1,4 @@
+// fixed dates: every instant here is handed to the code under test (a pure rule or a FakeTimeProvider); no real clock reads them.
 using TaskFlow.Components.Scheduling;
 
 namespace TaskFlow.UnitTests.Scheduling;
