@@ -166,8 +166,8 @@ public class When_a_hostile_client_calls_every_operation
         object[] tasks =
         [
             new { title = "Water the plants", tags = new[] { "home" } },
-            new { title = "Dentist", due = new { dateTime = "2027-05-04T09:00" }, reminders = new[] { "1 day", "PT15M" } },
-            new { title = "Stand-up", due = new { dateTime = "2027-03-01T09:30" }, recurrence = "weekdays", reminders = new[] { "PT5M" } },
+            new { title = "Dentist", due = new { dateTime = "2427-05-04T09:00" }, reminders = new[] { "1 day", "PT15M" } },
+            new { title = "Stand-up", due = new { dateTime = "2427-03-01T09:30" }, recurrence = "weekdays", reminders = new[] { "PT5M" } },
         ];
         var ids = new List<Guid>();
         foreach (var task in tasks)

@@ -1,3 +1,4 @@
+// fixed dates: hostile values sent whatever the day it is: each is judged as input (refused or accepted), none is expected to lie ahead.
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
