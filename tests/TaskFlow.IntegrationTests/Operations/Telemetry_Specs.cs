@@ -133,7 +133,10 @@ public sealed class When_Telemetry_follows_a_change_from_the_request_to_the_brow
         await user.ReminderInStateAsync(task.Id(), "fired");
         await browser.WaitForAsync(n => n.TaskId == Guid.Parse(task.Id()) && n.Kind == "reminder.triggered");
 
-        var fromApi = Collect(api.Services, apiMetrics);
+        // The backlog gauges hand out the delivery service's last reading, taken every 10 s: wait for one that has seen the
+        // stuck message rather than racing the next reading.
+        var fromApi = await Eventually.MatchesAsync(() => Task.FromResult(Collect(api.Services, apiMetrics)),
+            metrics => Gauge(metrics, OutboxMetrics.Backlog) >= 1, TimeSpan.FromSeconds(30), "a backlog reading that counts the stuck message");
         var fromWorker = Collect(worker.Services, workerMetrics);
 
         Assert.Multiple(() =>
