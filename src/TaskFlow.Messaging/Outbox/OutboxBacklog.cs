@@ -15,10 +15,19 @@ internal sealed class OutboxBacklog<TDbContext> : IDisposable
 {
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long after a collection the readings go on: longer than the usual export interval (60 s), so a reader that
+    /// collects keeps seeing figures at most <see cref="RefreshInterval"/> old, while a host nobody collects from (no
+    /// metrics exporter, the default) does not query every few seconds for nothing.
+    /// </summary>
+    private static readonly TimeSpan ReaderGoneAfter = TimeSpan.FromMinutes(3);
+
     private readonly IServiceScopeFactory scopeFactory;
     private readonly TimeProvider clock;
     private readonly SemaphoreSlim changed = new(0, 1);
     private volatile Reading? last;
+    private volatile bool readNow;
+    private long lastCollected;
 
     public OutboxBacklog(Meter meter, IServiceScopeFactory scopeFactory, TimeProvider clock)
     {
@@ -35,6 +44,7 @@ internal sealed class OutboxBacklog<TDbContext> : IDisposable
     /// <summary>Something changed that an operator should see soon (a state was parked): read again now.</summary>
     public void Changed()
     {
+        readNow = true;
         try
         {
             changed.Release();
@@ -51,7 +61,11 @@ internal sealed class OutboxBacklog<TDbContext> : IDisposable
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                last = await ReadAsync(stoppingToken);
+                if (last is null || readNow || clock.GetUtcNow().UtcTicks - Interlocked.Read(ref lastCollected) < ReaderGoneAfter.Ticks)
+                {
+                    readNow = false;
+                    last = await ReadAsync(stoppingToken);
+                }
                 using var interval = new CancellationTokenSource(RefreshInterval, clock);
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, interval.Token);
                 await changed.WaitAsync(wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -65,8 +79,11 @@ internal sealed class OutboxBacklog<TDbContext> : IDisposable
 
     public void Dispose() => changed.Dispose();
 
-    private IEnumerable<Measurement<double>> Measure(Func<Reading, double> value) =>
-        last is { } reading ? [new Measurement<double>(value(reading))] : [];
+    private IEnumerable<Measurement<double>> Measure(Func<Reading, double> value)
+    {
+        Interlocked.Exchange(ref lastCollected, clock.GetUtcNow().UtcTicks);
+        return last is { } reading ? [new Measurement<double>(value(reading))] : [];
+    }
 
     private double OldestAge(Reading reading) =>
         reading.OldestSent is { } sent ? Math.Max(0, (clock.GetUtcNow().UtcDateTime - sent).TotalSeconds) : 0;
