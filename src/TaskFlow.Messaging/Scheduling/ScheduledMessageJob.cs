@@ -37,9 +37,12 @@ internal sealed class ScheduledMessageJob<TDbContext>(
             while (true)
             {
                 var claims = await Task.WhenAll(Enumerable.Range(0, options.ClaimsPerBucket).Select(_ => ClaimUntilDoneAsync(bucket, cancellationToken)));
-                if (claims.Any(sent => !sent))
+                if (claims.Any(horizon => horizon is null))
                     break;
-                if (await NextDueAsync(bucket, cancellationToken) is not { } next)
+                // Later rows are looked for past the soonest horizon the claims stopped at, not past now's: a row due
+                // between the two (the claim took a while) would otherwise be neither claimed nor waited for, and would
+                // wait for the repair sweep.
+                if (await NextDueAsync(bucket, claims.Min(horizon => horizon!.Value), cancellationToken) is not { } next)
                     return;
                 var wait = next - options.PrepareAhead - Now();
                 if (wait > TimeSpan.Zero)
@@ -56,19 +59,19 @@ internal sealed class ScheduledMessageJob<TDbContext>(
     }
 
     /// <summary>
-    /// Passes until one claims nothing; false when a send failed. The last, empty pass is what catches a row committed
-    /// into this bucket while the others were being sent: its producer found this firing's trigger still in place and
-    /// left it, so no other firing would come for it.
+    /// Passes until one claims nothing, returning the horizon that empty pass claimed up to; null when a send failed.
+    /// The last, empty pass is what catches a row committed into this bucket while the others were being sent: its
+    /// producer found this firing's trigger still in place and left it, so no other firing would come for it.
     /// </summary>
-    private async Task<bool> ClaimUntilDoneAsync(DateTime bucket, CancellationToken cancellationToken)
+    private async Task<DateTime?> ClaimUntilDoneAsync(DateTime bucket, CancellationToken cancellationToken)
     {
         while (true)
         {
             var pass = await SendDueAsync(bucket, cancellationToken);
             if (pass.Failed)
-                return false;
+                return null;
             if (pass.Claimed == 0)
-                return true;
+                return pass.Horizon;
         }
     }
 
@@ -81,9 +84,10 @@ internal sealed class ScheduledMessageJob<TDbContext>(
             db.ChangeTracker.Clear();
             db.Database.AutoSavepointsEnabled = false;
             await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-            var claimed = await ScheduledMessageStore.ClaimAsync(db, bucket, Now() + options.PrepareAhead, options.QueryMessageLimit, token);
+            var horizon = Now() + options.PrepareAhead;
+            var claimed = await ScheduledMessageStore.ClaimAsync(db, bucket, horizon, options.QueryMessageLimit, token);
             if (claimed.Count == 0)
-                return new Pass(0, false);
+                return new Pass(0, false, horizon);
 
             // Sent at its due time, or now when that has passed (a bucket fired late): expired if it would arrive after that.
             var now = Now();
@@ -108,15 +112,15 @@ internal sealed class ScheduledMessageJob<TDbContext>(
             if (done.Count > 0)
                 await db.Set<ScheduledMessage>().Where(m => done.Contains(m.TokenId)).ExecuteDeleteAsync(token);
             await transaction.CommitAsync(token);
-            return new Pass(claimed.Count, results.Any(r => !r));
+            return new Pass(claimed.Count, results.Any(r => !r), horizon);
         }, cancellationToken);
     }
 
-    private async Task<DateTime?> NextDueAsync(DateTime bucket, CancellationToken cancellationToken)
+    private async Task<DateTime?> NextDueAsync(DateTime bucket, DateTime horizon, CancellationToken cancellationToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        return await ScheduledMessageStore.NextDueAsync(db, bucket, Now() + options.PrepareAhead, cancellationToken);
+        return await ScheduledMessageStore.NextDueAsync(db, bucket, horizon, cancellationToken);
     }
 
     private async Task<bool> TrySendAsync(ScheduledMessage message, ISendEndpoint endpoint, CancellationToken cancellationToken)
@@ -144,5 +148,5 @@ internal sealed class ScheduledMessageJob<TDbContext>(
 
     private DateTime Now() => clock.GetUtcNow().UtcDateTime;
 
-    private readonly record struct Pass(int Claimed, bool Failed);
+    private readonly record struct Pass(int Claimed, bool Failed, DateTime Horizon);
 }

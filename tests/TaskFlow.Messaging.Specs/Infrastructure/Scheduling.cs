@@ -41,9 +41,11 @@ public static class SchedulerSpecs
     public static void UseReminderTokens() => ScheduleTokenId.UseTokenId<Reminder>(r => r.Token);
 
     /// <summary>A host that runs the scheduler service, schedules through it and consumes reminders.</summary>
-    public static Task<SpecHost> StartSchedulerHostAsync(this SpecEnvironment environment, Action<TaskFlowSchedulerOptions>? configure = null) =>
+    public static Task<SpecHost> StartSchedulerHostAsync(this SpecEnvironment environment, Action<TaskFlowSchedulerOptions>? configure = null,
+        Action<IServiceCollection>? services = null) =>
         environment.StartHostAsync(x =>
         {
+            services?.Invoke(x);
             x.AddTaskFlowMessageScheduler<SpecDbContext>(configure);
             x.AddMessageScheduler(TaskFlowScheduler.Address());
             x.AddConsumer<ReminderConsumer>().Endpoint(e =>
