@@ -10,6 +10,7 @@ namespace TaskFlow.Messaging.Specs;
 /// MassTransit's ScheduleSend, reschedule and cancel against our scheduler service (scheduled_message + clustered Quartz
 /// on PostgreSQL): on time, with the sender's headers and the scheduling token, once.
 /// </summary>
+[Category(SpecCategories.Timing)]
 public class When_messages_are_scheduled
 {
     private static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(1);

@@ -11,6 +11,7 @@ namespace TaskFlow.Messaging.Specs;
 /// On a loaded machine the claim takes a while; a message due in between (past the claim's horizon, but within the
 /// prepare window by the time the job looks further) must still go at its time, not at the repair sweep's.
 /// </summary>
+[Category(SpecCategories.Timing)]
 public class When_claiming_due_messages_is_slow
 {
     /// <summary>Slower than a claim on an idle machine by far; what a busy two-core machine showed (about half a second).</summary>

@@ -98,6 +98,7 @@ public sealed class When_someone_keeps_tasks_in_the_browser : BrowserSpec
 }
 
 /// <summary>What the system does by itself reaches the page: a reminder at its time.</summary>
+[Category(SpecCategories.Timing)]
 public sealed class When_a_reminder_falls_due_with_the_page_open : BrowserSpec
 {
     [Test]
@@ -138,6 +139,7 @@ public sealed class When_a_reminder_falls_due_with_the_page_open : BrowserSpec
 }
 
 /// <summary>Two windows of one person: what happens in one shows in the other.</summary>
+[Category(SpecCategories.Timing)]
 public sealed class When_one_user_has_two_pages_open : BrowserSpec
 {
     [Test]

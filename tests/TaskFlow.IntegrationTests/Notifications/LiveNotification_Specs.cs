@@ -10,6 +10,7 @@ using TaskFlow.IntegrationTests.Tasks;
 namespace TaskFlow.IntegrationTests.Notifications;
 
 /// <summary>The SignalR hub on the shared API: a change made through the API reaches its owner's open connections.</summary>
+[Category(SpecCategories.Timing)]
 public sealed class LiveNotification_Specs : SignedInSpec
 {
     [OneTimeSetUp]

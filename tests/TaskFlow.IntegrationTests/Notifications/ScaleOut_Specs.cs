@@ -8,6 +8,7 @@ namespace TaskFlow.IntegrationTests.Notifications;
 
 /// <summary>Two API processes on two ports, one worker: each API pushes every notification to the clients it holds.</summary>
 [NonParallelizable]
+[Category(SpecCategories.Timing)]
 public sealed class When_two_api_processes_serve_one_user
 {
     [Test]

@@ -12,6 +12,7 @@ using static TaskFlow.IntegrationTests.Recurrence.SeriesApi;
 namespace TaskFlow.IntegrationTests.Recurrence;
 
 /// <summary>Repeating tasks end to end on the shared API and worker: API → TaskSeriesChanged / TaskCompleted → recurrence consumer → scheduler.</summary>
+[Category(SpecCategories.Timing)]
 public sealed class Series_Specs : SignedInSpec
 {
     private static TaskFlow.Testing.TestDatabase Database => IntegrationSetup.Database;

@@ -6,6 +6,7 @@ using TaskFlow.IntegrationTests.Tasks;
 namespace TaskFlow.IntegrationTests.Reminders;
 
 /// <summary>Reminders end to end on the shared API and worker: task change → planner → saga → scheduler → ReminderTriggered.</summary>
+[Category(SpecCategories.Timing)]
 public sealed class Reminder_Specs : SignedInSpec
 {
     private static ReminderWatcher watcher = null!;
