@@ -116,12 +116,17 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
             var errors = await ErrorQueueDepthsAsync(broker);
 
             var outcomes = users.SelectMany(u => u.Outcomes).GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+            // API two is never killed: every request it was sent must have had an answer, a hung one fails here.
+            var unansweredBySurvivor = users.SelectMany(u => u.OutcomesAt(1)).Where(o => o is "unanswered" or TimedOut)
+                .GroupBy(o => o).ToDictionary(g => g.Key, g => g.Count());
+            var timedOutAtKilled = users.SelectMany(u => u.OutcomesAt(0)).Count(o => o == TimedOut);
             var tasks = await TasksAsync(database);
             var versions = await database.ScalarAsync<long>("SELECT coalesce(sum(version), 0) FROM tasks");
             var audited = await database.ScalarAsync<long>("SELECT count(*) FROM audit_log");
             await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"""
                 killed API one and worker one at {killedAt.TotalSeconds:F1} s, both serving again at {backAt.TotalSeconds:F1} s; load for {loadFor.TotalSeconds:F1} s
                 requests: {string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))}
+                of them unanswered by API two, which kept running: {Describe(unansweredBySurvivor)}; timed out at API one, the killed one: {timedOutAtKilled}
                 committed: {tasks} tasks, {versions} versions; audited {audited}
                 reminders: {reminders} planned, {watcher.All.Select(d => d.Reminder.EventId).Distinct().Count()} fired ({watcher.All.Count} deliveries), {reminderNotifications} in inboxes
                 series: {seriesCount} with {occurrences} occurrences
@@ -137,6 +142,8 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
             Assert.Multiple(() =>
             {
                 Assert.That(outcomes.Keys.Where(k => k.StartsWith('5')), Is.Empty, "a server error from a running API");
+                Assert.That(unansweredBySurvivor, Is.Empty, "requests API two, never killed, left unanswered");
+                Assert.That(timedOutAtKilled, Is.LessThanOrEqualTo(Users), "requests timed out at API one: only those in flight when it was killed");
                 Assert.That(unaudited, Is.Empty, "tasks whose committed versions are not each audited");
                 Assert.That(doubledAudit, Is.Empty, "versions audited twice");
                 Assert.That(firedTwice, Is.Empty, "reminders fired twice");
@@ -159,6 +166,11 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
             }
         }
     }
+
+    private const string TimedOut = "timed out";
+
+    private static string Describe(Dictionary<string, int> counts) =>
+        counts.Count == 0 ? "none" : string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}"));
 
     private static Task<long> TasksAsync(TestDatabase database) => database.ScalarAsync<long>("SELECT count(*) FROM tasks");
 
@@ -183,7 +195,7 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
     private sealed class User : IDisposable
     {
         private readonly HttpClient[] apis;
-        private readonly ConcurrentQueue<string> outcomes = new();
+        private readonly ConcurrentQueue<(int Api, string Outcome)> outcomes = new();
 
         private User(Guid id, string token, HttpClient[] apis)
         {
@@ -197,7 +209,10 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
         public string Token { get; }
 
         /// <summary>Each request's status code, or "unanswered" when the API it went to was down.</summary>
-        public IReadOnlyCollection<string> Outcomes => outcomes.ToList();
+        public IReadOnlyCollection<string> Outcomes => outcomes.Select(o => o.Outcome).ToList();
+
+        /// <summary>The outcomes of the requests sent to one API (0 or 1): a status code, "unanswered" or "timed out".</summary>
+        public IEnumerable<string> OutcomesAt(int api) => outcomes.Where(o => o.Api == api).Select(o => o.Outcome);
 
         public static async Task<User> SignUpAsync(Uri one, Uri two)
         {
@@ -223,7 +238,7 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
             var repeating = new Queue<string>();
             for (var step = 0; !stop.IsCancellationRequested; step++)
             {
-                var api = apis[step % apis.Length];
+                var api = step % apis.Length;
                 switch (step % 6)
                 {
                     case 0:
@@ -262,21 +277,27 @@ public sealed class When_two_apis_and_two_workers_share_the_load_and_one_of_each
             }
         }
 
-        private async Task<JsonElement?> SendAsync(HttpClient api, HttpMethod method, string path, object? body)
+        private async Task<JsonElement?> SendAsync(int api, HttpMethod method, string path, object? body)
         {
             using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
             try
             {
-                using var response = await api.SendAsync(request);
-                outcomes.Enqueue(((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
+                using var response = await apis[api].SendAsync(request);
+                outcomes.Enqueue((api, ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)));
                 if (!response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.NoContent)
                     return null;
                 return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (TaskCanceledException)
+            {
+                // No answer within the client's 20 s: a hung API, told apart from one that is gone.
+                outcomes.Enqueue((api, TimedOut));
+                return null;
+            }
+            catch (HttpRequestException)
             {
                 // Refused or cut off by the crash: it may or may not have committed; the database says which.
-                outcomes.Enqueue("unanswered");
+                outcomes.Enqueue((api, "unanswered"));
                 return null;
             }
         }

@@ -12,10 +12,15 @@ public class When_an_operator_checks_the_api
     {
         using var client = IntegrationSetup.Api.CreateClient();
 
-        // The bus connects in the background after start-up; until then the API reports Degraded (still 200).
-        var body = await Eventually.MatchesAsync(
-            async () => await (await client.GetAsync(url)).Content.ReadAsStringAsync(), text => text == "Healthy", what: "Healthy");
+        // The bus connects in the background after start-up and the API reports Degraded (still 200) until it has: wait
+        // for a settled answer, then judge it.
+        var (status, body) = await Eventually.MatchesAsync(async () =>
+            {
+                using var response = await client.GetAsync(url);
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            }, answer => answer.Item2 != "Degraded", what: "a settled answer");
 
+        Assert.That(status, Is.EqualTo(HttpStatusCode.OK), body);
         Assert.That(body, Is.EqualTo("Healthy"));
     }
 

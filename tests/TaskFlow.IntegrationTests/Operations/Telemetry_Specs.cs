@@ -16,6 +16,7 @@ using TaskFlow.IntegrationTests.Reminders;
 using TaskFlow.IntegrationTests.Tasks;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Scheduling;
+using static TaskFlow.IntegrationTests.Infrastructure.HostMetrics;
 
 namespace TaskFlow.IntegrationTests.Operations;
 
@@ -138,14 +139,25 @@ public sealed class When_Telemetry_follows_a_change_from_the_request_to_the_brow
         var fromApi = await Eventually.MatchesAsync(() => Task.FromResult(Collect(api.Services, apiMetrics)),
             metrics => Gauge(metrics, OutboxMetrics.Backlog) >= 1, TimeSpan.FromSeconds(30), "a backlog reading that counts the stuck message");
         var fromWorker = Collect(worker.Services, workerMetrics);
+        // Each fired reminder's lateness as the database keeps it (sent at, against the time it was due): the meter must
+        // report the same seconds, which a reading in milliseconds, or in any other unit, would miss a thousandfold.
+        var fired = await database.ScalarAsync<long>("SELECT count(*) FROM reminder_state WHERE fired_at IS NOT NULL");
+        var lateness = await database.ScalarAsync<double>(
+            "SELECT coalesce(sum(extract(epoch FROM fired_at - fire_at)), 0)::float8 FROM reminder_state WHERE fired_at IS NOT NULL");
+        await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{fired} reminders fired, {lateness:F6} s late in all by the database; the meter reports {HistogramCount(fromWorker, TaskFlowTelemetry.ReminderLateness)} " +
+            $"for {HistogramSum(fromWorker, TaskFlowTelemetry.ReminderLateness):F6}"));
 
         Assert.Multiple(() =>
         {
             Assert.That(Gauge(fromApi, OutboxMetrics.Backlog), Is.GreaterThanOrEqualTo(1), "the stuck message is counted");
             Assert.That(Gauge(fromApi, OutboxMetrics.OldestAge), Is.InRange(300, 3600), "and its age, in seconds");
             Assert.That(Sum(fromApi, TaskFlowTelemetry.NotificationsPushed), Is.GreaterThanOrEqualTo(2), "created and reminder pushes");
-            Assert.That(HistogramCount(fromWorker, TaskFlowTelemetry.ReminderLateness), Is.GreaterThanOrEqualTo(1), "the fired reminder's lateness");
-            Assert.That(HistogramSum(fromWorker, TaskFlowTelemetry.ReminderLateness), Is.InRange(0, 30), "in seconds: milliseconds would read thousands");
+            Assert.That(HistogramCount(fromWorker, TaskFlowTelemetry.ReminderLateness), Is.EqualTo(fired).And.GreaterThanOrEqualTo(1),
+                "a lateness for each fired reminder");
+            Assert.That(lateness, Is.GreaterThan(0.00001), "reminders fired late enough (10 µs) for a unit mix-up to show");
+            Assert.That(HistogramSum(fromWorker, TaskFlowTelemetry.ReminderLateness), Is.EqualTo(lateness).Within(0.00005 * fired),
+                "the lateness in seconds, as the database has it (to 50 µs a reminder)");
             Assert.That(Sum(fromWorker, SchedulerMetrics.Scheduled), Is.GreaterThanOrEqualTo(1), "the reminder was scheduled");
             Assert.That(Sum(fromWorker, SchedulerMetrics.Sent), Is.GreaterThanOrEqualTo(1), "and sent");
         });
@@ -196,23 +208,4 @@ public sealed class When_Telemetry_follows_a_change_from_the_request_to_the_brow
         }
         return text.ToString();
     }
-
-    private static List<MetricSnapshot> Collect(IServiceProvider services, ExportedCollection<MetricSnapshot> exported)
-    {
-        exported.Clear();
-        Assert.That(services.GetRequiredService<MeterProvider>().ForceFlush(10_000), Is.True, "metrics collected");
-        return [.. exported.Snapshot()];
-    }
-
-    private static IEnumerable<MetricPoint> Points(IEnumerable<MetricSnapshot> metrics, string name) =>
-        metrics.Where(m => m.Name == name).SelectMany(m => m.MetricPoints);
-
-    private static double Gauge(IEnumerable<MetricSnapshot> metrics, string name) =>
-        Points(metrics, name).Select(p => p.GetGaugeLastValueDouble()).DefaultIfEmpty(double.NaN).Max();
-
-    private static long Sum(IEnumerable<MetricSnapshot> metrics, string name) => Points(metrics, name).Sum(p => p.GetSumLong());
-
-    private static long HistogramCount(IEnumerable<MetricSnapshot> metrics, string name) => Points(metrics, name).Sum(p => p.GetHistogramCount());
-
-    private static double HistogramSum(IEnumerable<MetricSnapshot> metrics, string name) => Points(metrics, name).Sum(p => p.GetHistogramSum());
 }
