@@ -47,7 +47,7 @@ public sealed class When_a_worker_starts_on_a_backlog_with_a_small_pool
             TimeSpan.FromSeconds(30), "the backlog notified");
 
         var readings = metrics.Collect(worker.Services);
-        var timedOut = HostMetrics.Sum(readings, HostMetrics.PoolTimeouts);
+        var timedOut = HostMetrics.SumForDatabase(readings, HostMetrics.PoolTimeouts, database.ConnectionString);
         var retried = HostMetrics.Sum(readings, HostMetrics.ConsumeRetries);
         var consumed = HostMetrics.Sum(readings, HostMetrics.Consumes);
         await TestContext.Out.WriteLineAsync(
@@ -58,6 +58,8 @@ public sealed class When_a_worker_starts_on_a_backlog_with_a_small_pool
         {
             Assert.That(audited, Is.EqualTo(Tasks));
             Assert.That(consumed, Is.GreaterThanOrEqualTo(2 * Tasks), "the meters saw the backlog consumed (audit and notification)");
+            Assert.That(HostMetrics.SumForDatabase(readings, HostMetrics.PoolMaximum, database.ConnectionString), Is.Positive,
+                "the pools of this spec's database were read");
             Assert.That(timedOut, Is.Zero, "no consumer waited the pool out");
             Assert.That(retried, Is.Zero, "no message needed a retry");
         });

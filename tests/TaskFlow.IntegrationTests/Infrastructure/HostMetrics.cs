@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -49,6 +50,30 @@ public sealed class HostMetrics
         Points(metrics, name).Select(p => p.GetGaugeLastValueDouble()).DefaultIfEmpty(double.NaN).Max();
 
     public static long Sum(IEnumerable<MetricSnapshot> metrics, string name) => Points(metrics, name).Sum(p => p.GetSumLong());
+
+    /// <summary>Npgsql's limit of connections, summed over the pools of one database (so 0 means none of its pools was read).</summary>
+    public const string PoolMaximum = "db.client.connection.max";
+
+    /// <summary>
+    /// An Npgsql instrument read for the pools of one database only: its instruments are static, so the assembly's
+    /// shared hosts, on a database of their own, are read too. A pool is named by its connection string (without the password).
+    /// </summary>
+    public static long SumForDatabase(IEnumerable<MetricSnapshot> metrics, string name, string connectionString)
+    {
+        var database = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        return Points(metrics, name).Where(p => DatabaseOf(p) == database).Sum(p => p.GetSumLong());
+    }
+
+    private static string? DatabaseOf(MetricPoint point)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == "db.client.connection.pool.name" && tag.Value is string pool)
+                return new NpgsqlConnectionStringBuilder(pool).Database;
+        }
+
+        return null;
+    }
 
     public static long HistogramCount(IEnumerable<MetricSnapshot> metrics, string name) => Points(metrics, name).Sum(p => p.GetHistogramCount());
 
