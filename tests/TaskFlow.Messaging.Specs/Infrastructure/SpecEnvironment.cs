@@ -91,7 +91,7 @@ public static class SpecRegistrations
 /// <summary>Commit → consumer latency of sequential messages, each awaited before the next is committed.</summary>
 public static class Latency
 {
-    public static async Task<string> MeasureAsync(SpecHost producer, SpecHost consumer, string key, int count)
+    public static async Task<LatencySample> MeasureAsync(SpecHost producer, SpecHost consumer, string key, int count)
     {
         var latencies = new List<double>(count);
         for (var seq = 1; seq <= count; seq++)
@@ -104,6 +104,13 @@ public static class Latency
         }
 
         latencies.Sort();
-        return $"{count} sequential messages: p50 {latencies[count / 2]:F1} ms, p99 {latencies[(count * 99 / 100) - 1]:F1} ms, max {latencies[^1]:F1} ms";
+        return new LatencySample(count, latencies[count / 2], latencies[(count * 99 / 100) - 1], latencies[^1]);
     }
+}
+
+/// <summary>Percentiles of one latency sample, in milliseconds.</summary>
+public sealed record LatencySample(int Count, double P50, double P99, double Max)
+{
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Count} sequential messages: p50 {P50:F1} ms, p99 {P99:F1} ms, max {Max:F1} ms");
 }

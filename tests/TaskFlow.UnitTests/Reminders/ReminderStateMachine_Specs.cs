@@ -257,7 +257,10 @@ public sealed class ReminderStateMachine_Specs
         await harness.Bus.Publish(new ReminderTriggered(Guid.NewGuid(), ReminderId, taskId, ownerId, "x",
             new DueSnapshot("2027-03-01T09:00:00", false, "UTC", Now.AddHours(1)), "PT15M", Now));
 
-        Assert.That(await harness.Consumed.Any<ReminderTriggered>(), Is.True);
+        // The endpoint takes messages side by side: each one must have been handled before "nothing" means anything.
+        Assert.That(await harness.Consumed.Any<SnoozeReminder>(m => m.Context.Message.ReminderId == ReminderId), Is.True, "the snooze handled");
+        Assert.That(await harness.Consumed.Any<CancelReminder>(m => m.Context.Message.ReminderId == ReminderId), Is.True, "the cancel handled");
+        Assert.That(await harness.Consumed.Any<ReminderTriggered>(m => m.Context.Message.ReminderId == ReminderId), Is.True, "the event handled");
         Assert.That(saga.Sagas.Contains(ReminderId), Is.Null);
     }
 
