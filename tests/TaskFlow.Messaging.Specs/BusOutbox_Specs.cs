@@ -135,6 +135,7 @@ public class When_publishing_through_the_bus_outbox
     }
 
     [Test]
+    [Category(SpecCategories.Timing)]
     public async Task Should_start_delivery_on_commit_without_waiting_for_the_sweep()
     {
         var measured = await Latency.MeasureAsync(api, api, "latency", 100);

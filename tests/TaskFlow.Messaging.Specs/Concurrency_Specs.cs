@@ -78,6 +78,7 @@ public class When_two_delivery_services_share_a_database
 }
 
 /// <summary>A backlog committed while no instance delivered, then two instances start: how fast it drains.</summary>
+[Category(SpecCategories.Timing)]
 public class When_two_delivery_services_drain_a_backlog
 {
     // Like API requests: one event per transaction, 200 aggregates with 5 events each; more keys than one claim takes.

@@ -39,6 +39,7 @@ public class When_another_instance_commits
     public async Task StopAsync() => await environment.DisposeAsync();
 
     [Test]
+    [Category(SpecCategories.Timing)]
     public async Task Should_be_delivered_by_the_listening_instance_without_waiting_for_the_sweep()
     {
         var listener = deliverer.Services.GetServices<IHostedService>().OfType<OutboxNotificationListener<SpecDbContext>>().Single();
