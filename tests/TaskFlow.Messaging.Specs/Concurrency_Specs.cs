@@ -151,15 +151,62 @@ public class When_two_delivery_services_drain_a_backlog
     // one message per transaction (650 msg/s measured) or waits between batches does not pass.
     private const double DrainFloor = 700;
 
-    private static void Configure(MassTransit.IBusRegistrationConfigurator x, bool deliver) =>
+    internal static void Configure(MassTransit.IBusRegistrationConfigurator x, bool deliver, int messageDeliveryLimit = 100) =>
         x.AddTaskFlowOutbox<SpecDbContext>(o =>
         {
             o.QueryDelay = TimeSpan.FromMinutes(5);
             o.PartitionKey(message => message is Numbered n ? n.Key : null);
             o.UseBusOutbox(b =>
             {
+                b.MessageDeliveryLimit = messageDeliveryLimit;
                 if (!deliver)
                     b.DisableDeliveryService();
             });
         });
+}
+
+/// <summary>
+/// Transactions with more messages than one pass sends of a state: the state stays, with its progress, for the next pass,
+/// which may be another instance's whose claim began before this one committed.
+/// </summary>
+public class When_two_delivery_services_share_states_longer_than_a_pass
+{
+    private const int Transactions = 300;
+    private const int PerTransaction = 3;
+
+    [Test]
+    public async Task Should_send_each_message_once()
+    {
+        await using var database = await SpecDatabase.CreateAsync("partial");
+        await using var virtualHost = await TestVirtualHost.CreateAsync("partial");
+        const int total = Transactions * PerTransaction;
+        await using (var producer = await SpecHost.StartAsync(database, virtualHost, x =>
+        {
+            When_two_delivery_services_drain_a_backlog.Configure(x, deliver: false);
+            x.AddConsumer<RecordingConsumer>().Endpoint(e => e.Name = "recorder");
+        }))
+        {
+            await producer.Bus.StopAsync();
+            for (var t = 0; t < Transactions; t++)
+                await producer.PublishAndCommitAsync(Enumerable.Range(1, PerTransaction).Select(i => (object)new Numbered($"key-{t}", i)).ToArray());
+        }
+
+        // One message a pass, so every state is left half-sent, again and again, while the other instance claims.
+        await using var first = await SpecHost.StartAsync(database, virtualHost, x =>
+        {
+            When_two_delivery_services_drain_a_backlog.Configure(x, deliver: true, messageDeliveryLimit: 1);
+            x.AddRecorder();
+        });
+        await using var second = await SpecHost.StartAsync(database, virtualHost,
+            x => When_two_delivery_services_drain_a_backlog.Configure(x, deliver: true, messageDeliveryLimit: 1));
+        await Eventually.HoldsAsync(async () => await database.CountAsync("SELECT count(*) FROM outbox_state") == 0, "backlog sent",
+            TimeSpan.FromSeconds(90));
+        await first.DrainAsync(nameof(RecordingConsumer));
+
+        var received = first.Recorder.Items.Where(i => i.Message is Numbered).ToList();
+        Assert.That(received.Select(i => i.MessageId).Distinct().Count(), Is.EqualTo(total), "every message");
+        Assert.That(received, Has.Count.EqualTo(total), "each once");
+        foreach (var key in received.Select(i => (Numbered)i.Message).GroupBy(n => n.Key))
+            Assert.That(key.Select(n => n.Seq), Is.EqualTo(Enumerable.Range(1, PerTransaction)), key.Key);
+    }
 }

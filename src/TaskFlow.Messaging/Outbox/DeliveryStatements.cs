@@ -32,6 +32,7 @@ internal sealed class DeliveryStatements
         var attempts = state.Column(s => s.DeliveryAttempts);
         var parked = state.Column(s => s.Parked);
         var sequence = message.Column(m => m.SequenceNumber);
+        var last = state.Column(s => s.LastSequenceNumber);
 
         // The sequence number first: a claimed state with no message left comes back once, with nulls from there on.
         messageColumns = [.. message.EntityType.GetProperties()
@@ -43,9 +44,12 @@ internal sealed class DeliveryStatements
         // The oldest unlocked states that have no older state with the same partition key. An older state held by another
         // pass is still visible here, so the newer one waits for it; states without a key never wait. A parked state is
         // neither claimed nor waited for: the one place where a key's order gives way (ADR 0006).
+        // Messages come after the state's progress as locked, not as the statement's snapshot saw it: a state another pass
+        // left half-sent and committed after this statement began is locked in its new version (READ COMMITTED rechecks a
+        // locked row), while the messages that pass deleted are still in this statement's snapshot and would go again.
         claim = $"""
             WITH claimed AS (
-                SELECT s.{id}, s.{created}, s.{attempts} FROM {state.Name} AS s
+                SELECT s.{id}, s.{created}, s.{attempts}, s.{last} FROM {state.Name} AS s
                 WHERE s.{parked} IS NULL AND NOT EXISTS (
                     SELECT 1 FROM {state.Name} AS p
                     WHERE p.{key} = s.{key} AND p.{parked} IS NULL AND (p.{created}, p.{id}) < (s.{created}, s.{id}))
@@ -55,7 +59,7 @@ internal sealed class DeliveryStatements
             SELECT c.{id}, c.{attempts}, {columns}
             FROM claimed AS c
             LEFT JOIN LATERAL (
-                SELECT * FROM {message.Name} WHERE {message.Column(m => m.OutboxId)} = c.{id}
+                SELECT * FROM {message.Name} WHERE {message.Column(m => m.OutboxId)} = c.{id} AND {sequence} > coalesce(c.{last}, 0)
                 ORDER BY {sequence} LIMIT {messageLimit}) AS m ON true
             ORDER BY c.{created}, c.{id}, m.{sequence}
             """;
