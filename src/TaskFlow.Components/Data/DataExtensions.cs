@@ -44,6 +44,11 @@ public static class DataExtensions
     /// 10.0.3 keeps a statement whose preparing run PostgreSQL refused as it bound the values as prepared without its
     /// result shape (npgsql/npgsql#6391), and the next run of it on that connection fails with "Received unexpected
     /// backend message DataRow". A sign-in refused for a NUL made the next valid sign-in on that connection a 500.
+    /// A connection back in the pool is not reset (<c>DISCARD ALL</c>) unless the connection string asks: TaskFlow keeps
+    /// no session state on pooled connections (no session SET, temporary table, prepared statement or advisory lock held
+    /// past a use; LISTEN has a connection of its own, and Npgsql still rolls back a transaction left open), and the
+    /// reset cost a PostgreSQL transaction per use: 8.8 transactions per task create with it, 4.6 without, and the idle
+    /// background from 40 to 22 a second.
     /// </summary>
     public static string WithPoolDefaults(string connectionString, int maxPoolSize = DefaultMaxPoolSize)
     {
@@ -52,6 +57,8 @@ public static class DataExtensions
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains("MaximumPoolSize") && !given.Contains("MaxPoolSize"))
             builder.MaxPoolSize = maxPoolSize;
+        if (!given.Contains("NoResetOnClose"))
+            builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
 
