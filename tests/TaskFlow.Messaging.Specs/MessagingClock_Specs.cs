@@ -31,6 +31,8 @@ public class When_the_host_has_its_own_clock
         var ping = new Ping(Guid.NewGuid());
         await (await worker.Bus.GetSendEndpoint(new Uri("queue:ping"))).Send(ping);
         await worker.Recorder.WaitUntilAsync(items => items.Any(i => Equals(i.Message, ping)), "the ping consumed");
+        // The consumer records the ping inside the inbox's transaction, which commits once it returns.
+        await Eventually.HoldsAsync(async () => await environment.Database.CountAsync("SELECT count(*) FROM inbox_state") == 1, "the inbox row committed");
 
         Assert.That(await environment.Database.ScalarAsync<DateTime>("SELECT expiration_time FROM outbox_message"), Is.EqualTo(Now.AddHours(1)));
         Assert.That(await environment.Database.ScalarAsync<DateTime>("SELECT received FROM inbox_state"), Is.EqualTo(Now));
