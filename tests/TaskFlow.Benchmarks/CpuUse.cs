@@ -28,11 +28,41 @@ internal sealed class CpuUse
     }
 
     // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
-    private static TimeSpan ProcessTime(int pid)
+    public static TimeSpan ProcessTime(int pid) => Ticks(Fields(File.ReadAllText($"/proc/{pid}/stat")), children: false);
+
+    /// <summary>
+    /// CPU time of every process of that name (its `comm`), with the children each has reaped (cutime and cstime,
+    /// fields 16 and 17): a PostgreSQL backend that exits during a measurement leaves its time in the postmaster's.
+    /// </summary>
+    public static TimeSpan ProcessesTime(string name)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        var total = TimeSpan.Zero;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(folder, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // It ended between the listing and the read.
+            }
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            if (stat[(open + 1)..stat.LastIndexOf(')')] == name)
+                total += Ticks(Fields(stat), children: true);
+        }
+        return total;
+    }
+
+    // The fields after the command name, which may itself hold spaces and parentheses; fields[0] is field 3 (state).
+    private static string[] Fields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    private static TimeSpan Ticks(string[] fields, bool children)
+    {
+        var ticks = fields.Skip(11).Take(children ? 4 : 2).Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
