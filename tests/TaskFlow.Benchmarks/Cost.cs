@@ -89,7 +89,7 @@ internal static class Cost
             string.Create(CultureInfo.InvariantCulture, $"{per.Transactions:F1} transactions, {per.RowsWritten:F1} rows; {per.Publishes:F1} publishes, {per.Deliveries:F1} deliveries (idle background of {idle.Transactions:F2} transactions each, {c.IdleLength.TotalSeconds:F0} s just before, subtracted){failed}"),
             targetTransactions is { } t ? $"≤ {t:F0} transactions" : null,
             targetTransactions is { } most ? per.Transactions <= most : null));
-        bench.Report.Add(new Row(Scenario, $"{c.Name}: CPU each by process (PostgreSQL: all its processes, the server may be shared)",
+        bench.Report.Add(new Row(Scenario, $"{c.Name}: CPU each by process (PostgreSQL and RabbitMQ: the whole servers, which may be shared)",
             string.Create(CultureInfo.InvariantCulture, $"API {per.ApiMs:F2}, worker {per.WorkerMs:F2}, PostgreSQL {per.PostgresMs:F2}, RabbitMQ {per.RabbitMqMs:F2}, benchmark {per.BenchmarkMs:F2} ms; servers {per.ServerMs:F2} ms"),
             targetCpu is { } ms ? $"servers ≤ {ms:F0} ms" : null,
             targetCpu is { } limit ? per.ServerMs <= limit : null));
