@@ -34,12 +34,14 @@ internal sealed class CpuUse
     /// CPU time of every process of that name (its `comm`), with the children each has reaped (cutime and cstime,
     /// fields 16 and 17): a PostgreSQL backend that exits during a measurement leaves its time in the postmaster's.
     /// </summary>
-    public static TimeSpan ProcessesTime(string name)
+    public static TimeSpan ProcessesTime(string name) =>
+        Stats(name).Aggregate(TimeSpan.Zero, (total, process) => total + Ticks(Fields(process.Stat), children: true));
+
+    private static IEnumerable<(int Pid, string Stat)> Stats(string name)
     {
-        var total = TimeSpan.Zero;
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
                 continue;
             string stat;
             try
@@ -52,9 +54,17 @@ internal sealed class CpuUse
             }
             var open = stat.IndexOf('(', StringComparison.Ordinal);
             if (stat[(open + 1)..stat.LastIndexOf(')')] == name)
-                total += Ticks(Fields(stat), children: true);
+                yield return (pid, stat);
         }
-        return total;
+    }
+
+    /// <summary>CPU time of each process of that name now, by process id.</summary>
+    public static Dictionary<int, TimeSpan> ProcessTimes(string name)
+    {
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var (pid, stat) in Stats(name))
+            times[pid] = Ticks(Fields(stat), children: false);
+        return times;
     }
 
     // The fields after the command name, which may itself hold spaces and parentheses; fields[0] is field 3 (state).

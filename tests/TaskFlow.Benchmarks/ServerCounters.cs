@@ -8,10 +8,13 @@ namespace TaskFlow.Benchmarks;
 /// <summary>What the servers had done by one moment; the difference of two readings is what happened between them.</summary>
 internal sealed record Counters(
     double Transactions, double RowsWritten, double Publishes, double Deliveries,
-    double ApiMs, double WorkerMs, double PostgresMs, double RabbitMqMs, double BenchmarkMs)
+    double ApiMs, double WorkerMs, double PostgresMs, double RabbitMqMs, double BenchmarkMs, double Sessions, double DatabaseMs = 0)
 {
-    /// <summary>The servers' share, the benchmark left out: API, worker, PostgreSQL and RabbitMQ.</summary>
-    public double ServerMs => ApiMs + WorkerMs + PostgresMs + RabbitMqMs;
+    /// <summary>
+    /// The servers' share, the benchmark left out: API, worker, PostgreSQL (its database's backends and the server's
+    /// own processes, not other databases' backends) and RabbitMQ.
+    /// </summary>
+    public double ServerMs => ApiMs + WorkerMs + DatabaseMs + RabbitMqMs;
 
     public static Counters operator -(Counters a, Counters b) => a.Combine(b, (x, y) => x - y);
 
@@ -19,7 +22,8 @@ internal sealed record Counters(
 
     private Counters Combine(Counters o, Func<double, double, double> f) => new(
         f(Transactions, o.Transactions), f(RowsWritten, o.RowsWritten), f(Publishes, o.Publishes), f(Deliveries, o.Deliveries),
-        f(ApiMs, o.ApiMs), f(WorkerMs, o.WorkerMs), f(PostgresMs, o.PostgresMs), f(RabbitMqMs, o.RabbitMqMs), f(BenchmarkMs, o.BenchmarkMs));
+        f(ApiMs, o.ApiMs), f(WorkerMs, o.WorkerMs), f(PostgresMs, o.PostgresMs), f(RabbitMqMs, o.RabbitMqMs), f(BenchmarkMs, o.BenchmarkMs),
+        f(Sessions, o.Sessions), f(DatabaseMs, o.DatabaseMs));
 }
 
 /// <summary>
@@ -33,9 +37,12 @@ internal sealed class ServerCounters : IAsyncDisposable
         "in the virtual host, its counts unchanged for 6 s), less those of an idle window of the same length just before, " +
         "divided by the operations answered with success. transactions: xact_commit of the benchmark's own database, less " +
         "the benchmark's own reads of it; rows: tup_inserted + tup_updated + tup_deleted of that database; publishes and " +
-        "deliveries: publish and deliver_get of its own virtual host; CPU: /proc utime + stime of the API and the worker, " +
-        "of every postgres process with the backends they reaped (the server may be shared with other databases), of the " +
-        "RabbitMQ node (beam.smp, shared with other virtual hosts) and of the benchmark.";
+        "deliveries: publish and deliver_get of its own virtual host; sessions: connections opened to its database " +
+        "(pg_stat_database.sessions), each an authentication; CPU: /proc utime + stime of the API and the worker, " +
+        "of PostgreSQL's processes that serve its database or the whole server (pg_stat_activity: datname its own or none, " +
+        "per process, so a backend that exits in the window is missed) and, apart, of every postgres process with the " +
+        "backends they reaped (the server may be shared with other databases), of the RabbitMQ node (beam.smp, shared " +
+        "with other virtual hosts) and of the benchmark. Servers: API, worker, PostgreSQL (the former) and RabbitMQ.";
 
     // Long enough for the slowest case to finish and settle in, so the idle window before it is as long as it.
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(20);
@@ -80,21 +87,21 @@ internal sealed class ServerCounters : IAsyncDisposable
         // Not ahead of the benchmark's own last read: it is taken off the moment it is made, but counted a second later.
         if (sinceRead.Elapsed < Flush)
             await Task.Delay(Flush - sinceRead.Elapsed);
-        await using var command = new NpgsqlCommand("SELECT xact_commit, tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = $1", server)
+        await using var command = new NpgsqlCommand("SELECT xact_commit, tup_inserted + tup_updated + tup_deleted, sessions FROM pg_stat_database WHERE datname = $1", server)
         {
             Parameters = { new() { Value = databaseName } },
         };
-        long transactions, rows;
+        long transactions, rows, sessions;
         await using (var reader = await command.ExecuteReaderAsync())
         {
             if (!await reader.ReadAsync())
                 throw new InvalidOperationException($"pg_stat_database has no row for {databaseName}");
-            (transactions, rows) = (reader.GetInt64(0) - reads, reader.GetInt64(1));
+            (transactions, rows, sessions) = (reader.GetInt64(0) - reads, reader.GetInt64(1), reader.GetInt64(2));
         }
         var stats = MessageStats(await system.VirtualHost.StatisticsAsync());
         return new Counters(transactions, rows, Count(stats, "publish"), Count(stats, "deliver_get"),
             Ms(CpuUse.ProcessTime(system.ApiPid)), Ms(CpuUse.ProcessTime(system.WorkerPid)), Ms(CpuUse.ProcessesTime("postgres")),
-            Ms(CpuUse.ProcessTime(brokerPid)), Ms(CpuUse.ProcessTime(Environment.ProcessId)));
+            Ms(CpuUse.ProcessTime(brokerPid)), Ms(CpuUse.ProcessTime(Environment.ProcessId)), sessions);
     }
 
     /// <summary>
@@ -104,13 +111,34 @@ internal sealed class ServerCounters : IAsyncDisposable
     public async Task<(Counters Used, TimeSpan Length, LoadResult? Load)> WindowAsync(Func<Task<LoadResult>>? work)
     {
         var before = await ReadAsync();
+        var postgresBefore = CpuUse.ProcessTimes("postgres");
         var clock = Stopwatch.StartNew();
         var load = work is null ? null : await work();
         await QuietAsync();
         if (clock.Elapsed < Window)
             await Task.Delay(Window - clock.Elapsed);
         var after = await ReadAsync();
-        return (after - before, clock.Elapsed, load);
+        var postgresAfter = CpuUse.ProcessTimes("postgres");
+        var length = clock.Elapsed;
+        // Per process: other databases' backends come and go with other users' work, and are left out.
+        var database = (await DatabaseProcessesAsync()).Sum(pid => postgresAfter.TryGetValue(pid, out var end)
+            ? (end - postgresBefore.GetValueOrDefault(pid)).TotalMilliseconds
+            : 0);
+        return ((after - before) with { DatabaseMs = database }, length, load);
+    }
+
+    // Its database's backends and the server's own processes (checkpointer, walwriter, ...), which have no database.
+    private async Task<List<int>> DatabaseProcessesAsync()
+    {
+        await using var command = new NpgsqlCommand("SELECT pid FROM pg_stat_activity WHERE datname = $1 OR datname IS NULL", server)
+        {
+            Parameters = { new() { Value = databaseName } },
+        };
+        await using var reader = await command.ExecuteReaderAsync();
+        var pids = new List<int>();
+        while (await reader.ReadAsync())
+            pids.Add(reader.GetInt32(0));
+        return pids;
     }
 
     /// <summary>
