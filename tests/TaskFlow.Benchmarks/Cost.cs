@@ -17,7 +17,7 @@ internal static class Cost
     private const double TargetPlainTransactions = 3;
     private const double TargetReminderTransactions = 5;
     private const double TargetServerCpuMs = 2;
-    private const int WarmUpRounds = 6;
+    private const int WarmUpRounds = 2;
 
     public static async Task RunAsync(Bench bench)
     {
@@ -51,25 +51,19 @@ internal static class Cost
 
     private static async Task<Case> MeasureAsync(Bench bench, ServerCounters counters, string name, int count, int warmUp, Func<int, Task<bool>> send)
     {
-        // Rounds until the hosts' CPU per operation stops falling: their tiered JIT recompiles hot code only once it
-        // has run a while, and a fixed warm-up of 200 left that in the first case's window (API 15 ms a plain create
-        // against 4 with tiered compilation off). Then its tail gone before the idle window.
+        // Two rounds, each until quiet: the hosts' tiered JIT counts calls only once nothing new was compiled for
+        // 100 ms, which a load's first seconds never allow, so hot code is recompiled in the round after a quiet
+        // spell. One round of 200, or rounds back to back, left that in the first case's window (API 15 ms a plain
+        // create, 3.9 with tiered compilation off).
         var warming = bench.Step($"Cost: {name}, warm-up", warmUp);
         var done = 0;
-        var last = double.MaxValue;
         for (var round = 0; round < WarmUpRounds; round++)
         {
-            var cpu = CpuUse.Start(bench.System);
             var offset = done;
             await Load.ClosedLoopAsync(Clients, warmUp, warming, i => send(offset + i));
             done += warmUp;
-            var used = cpu.Stop();
-            var perOperation = (used.Api + used.Worker).TotalMilliseconds / warmUp;
-            if (perOperation > last * 0.8)
-                break;
-            last = perOperation;
+            await counters.QuietAsync();
         }
-        await counters.QuietAsync();
         var step = bench.Step($"Cost: {name}, idle window first", count);
         var idle = await counters.WindowAsync(null);
         step.Description = $"Cost: {name}, {count} from {Clients} clients";
