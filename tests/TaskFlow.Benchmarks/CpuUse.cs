@@ -28,11 +28,51 @@ internal sealed class CpuUse
     }
 
     // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
-    private static TimeSpan ProcessTime(int pid)
+    public static TimeSpan ProcessTime(int pid) => Ticks(Fields(File.ReadAllText($"/proc/{pid}/stat")), children: false);
+
+    /// <summary>
+    /// CPU time of every process of that name (its `comm`), with the children each has reaped (cutime and cstime,
+    /// fields 16 and 17): a PostgreSQL backend that exits during a measurement leaves its time in the postmaster's.
+    /// </summary>
+    public static TimeSpan ProcessesTime(string name) =>
+        Stats(name).Aggregate(TimeSpan.Zero, (total, process) => total + Ticks(Fields(process.Stat), children: true));
+
+    private static IEnumerable<(int Pid, string Stat)> Stats(string name)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(folder, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // It ended between the listing and the read.
+            }
+            var open = stat.IndexOf('(', StringComparison.Ordinal);
+            if (stat[(open + 1)..stat.LastIndexOf(')')] == name)
+                yield return (pid, stat);
+        }
+    }
+
+    /// <summary>CPU time of each process of that name now, by process id.</summary>
+    public static Dictionary<int, TimeSpan> ProcessTimes(string name)
+    {
+        var times = new Dictionary<int, TimeSpan>();
+        foreach (var (pid, stat) in Stats(name))
+            times[pid] = Ticks(Fields(stat), children: false);
+        return times;
+    }
+
+    // The fields after the command name, which may itself hold spaces and parentheses; fields[0] is field 3 (state).
+    private static string[] Fields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+
+    private static TimeSpan Ticks(string[] fields, bool children)
+    {
+        var ticks = fields.Skip(11).Take(children ? 4 : 2).Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 

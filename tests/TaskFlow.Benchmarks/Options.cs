@@ -15,6 +15,7 @@ internal sealed record Options
     public int ReminderUsers { get; init; } = 50;
     public TimeSpan ReminderLead { get; init; } = TimeSpan.FromSeconds(60);
     public int Completions { get; init; } = 100;
+    public int CostOperations { get; init; } = 400;
     public int Connections { get; init; } = 5_000;
     public int ConnectionUsers { get; init; } = 50;
     public int Browser { get; init; }
@@ -42,6 +43,7 @@ internal sealed record Options
                 "--reminder-users" => options with { ReminderUsers = Count() },
                 "--reminder-lead" => options with { ReminderLead = Seconds() },
                 "--completions" => options with { Completions = Count() },
+                "--cost-operations" => options with { CostOperations = Count() },
                 "--connections" => options with { Connections = Count() },
                 "--connection-users" => options with { ConnectionUsers = Count() },
                 "--browser" => options with { Browser = Count() },

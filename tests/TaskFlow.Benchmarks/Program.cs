@@ -28,6 +28,8 @@ await using (system)
     [
         ("baseline", Baselines.RunAsync),
         ("memory", Memory.RunAsync),
+        // Before the loads: what one change costs is read on a system no backlog of theirs still occupies.
+        ("cost", Cost.RunAsync),
         ("creation", Creation.RunAsync),
         ("delivery", Delivery.RunAsync),
         ("recurrence", Recurrence.RunAsync),

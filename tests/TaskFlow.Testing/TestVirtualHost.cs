@@ -135,6 +135,20 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>
+    /// This virtual host as the console shows it: its queues' message counts and its message_stats (publish, deliver_get,
+    /// ack, ...), as of the broker's last statistics tick, not now.
+    /// </summary>
+    public Task<JsonElement> StatisticsAsync() => management.GetFromJsonAsync<JsonElement>(VirtualHostPath);
+
+    /// <summary>The operating system's process id of the broker node the management API answers from.</summary>
+    public async Task<int> NodeProcessIdAsync()
+    {
+        var node = (await management.GetFromJsonAsync<JsonElement>("overview")).GetProperty("node").GetString()!;
+        var info = await management.GetFromJsonAsync<JsonElement>($"nodes/{Uri.EscapeDataString(node)}?columns=os_pid");
+        return int.Parse(info.GetProperty("os_pid").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Sets a policy on this virtual host: its body as in a definitions file (pattern, apply-to, priority, definition).</summary>
     public async Task PutPolicyAsync(string name, JsonElement policy) =>
         (await management.PutAsJsonAsync($"policies/{Escaped}/{Uri.EscapeDataString(name)}", policy)).EnsureSuccessStatusCode();
