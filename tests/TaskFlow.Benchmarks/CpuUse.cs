@@ -30,13 +30,6 @@ internal sealed class CpuUse
     // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
     public static TimeSpan ProcessTime(int pid) => Ticks(Fields(File.ReadAllText($"/proc/{pid}/stat")), children: false);
 
-    /// <summary>
-    /// CPU time of every process of that name (its `comm`), with the children each has reaped (cutime and cstime,
-    /// fields 16 and 17): a PostgreSQL backend that exits during a measurement leaves its time in the postmaster's.
-    /// </summary>
-    public static TimeSpan ProcessesTime(string name) =>
-        Stats(name).Aggregate(TimeSpan.Zero, (total, process) => total + Ticks(Fields(process.Stat), children: true));
-
     private static IEnumerable<(int Pid, string Stat)> Stats(string name)
     {
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
@@ -58,12 +51,18 @@ internal sealed class CpuUse
         }
     }
 
-    /// <summary>CPU time of each process of that name now, by process id.</summary>
-    public static Dictionary<int, TimeSpan> ProcessTimes(string name)
+    /// <summary>
+    /// CPU time of each process of that name (its `comm`) now, by process id: its own, and with the children it has
+    /// reaped (cutime and cstime, fields 16 and 17), where a PostgreSQL backend that exits during a measurement leaves its time.
+    /// </summary>
+    public static Dictionary<int, (TimeSpan Own, TimeSpan WithChildren)> ProcessTimes(string name)
     {
-        var times = new Dictionary<int, TimeSpan>();
+        var times = new Dictionary<int, (TimeSpan, TimeSpan)>();
         foreach (var (pid, stat) in Stats(name))
-            times[pid] = Ticks(Fields(stat), children: false);
+        {
+            var fields = Fields(stat);
+            times[pid] = (Ticks(fields, children: false), Ticks(fields, children: true));
+        }
         return times;
     }
 

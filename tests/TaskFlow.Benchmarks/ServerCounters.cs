@@ -82,7 +82,8 @@ internal sealed class ServerCounters : IAsyncDisposable
         return new ServerCounters(system, server, database, await system.VirtualHost.NodeProcessIdAsync());
     }
 
-    public async Task<Counters> ReadAsync()
+    /// <summary>The counters, and the CPU time of each postgres process (read in the same walk of /proc).</summary>
+    private async Task<(Counters Counters, Dictionary<int, (TimeSpan Own, TimeSpan WithChildren)> Postgres)> ReadAsync()
     {
         // Not ahead of the benchmark's own last read: it is taken off the moment it is made, but counted a second later.
         if (sinceRead.Elapsed < Flush)
@@ -99,9 +100,10 @@ internal sealed class ServerCounters : IAsyncDisposable
             (transactions, rows, sessions) = (reader.GetInt64(0) - reads, reader.GetInt64(1), reader.GetInt64(2));
         }
         var stats = MessageStats(await system.VirtualHost.StatisticsAsync());
-        return new Counters(transactions, rows, Count(stats, "publish"), Count(stats, "deliver_get"),
-            Ms(CpuUse.ProcessTime(system.ApiPid)), Ms(CpuUse.ProcessTime(system.WorkerPid)), Ms(CpuUse.ProcessesTime("postgres")),
-            Ms(CpuUse.ProcessTime(brokerPid)), Ms(CpuUse.ProcessTime(Environment.ProcessId)), sessions);
+        var postgres = CpuUse.ProcessTimes("postgres");
+        return (new Counters(transactions, rows, Count(stats, "publish"), Count(stats, "deliver_get"),
+            Ms(CpuUse.ProcessTime(system.ApiPid)), Ms(CpuUse.ProcessTime(system.WorkerPid)), postgres.Values.Sum(t => Ms(t.WithChildren)),
+            Ms(CpuUse.ProcessTime(brokerPid)), Ms(CpuUse.ProcessTime(Environment.ProcessId)), sessions), postgres);
     }
 
     /// <summary>
@@ -110,19 +112,17 @@ internal sealed class ServerCounters : IAsyncDisposable
     /// </summary>
     public async Task<(Counters Used, TimeSpan Length, LoadResult? Load)> WindowAsync(Func<Task<LoadResult>>? work)
     {
-        var before = await ReadAsync();
-        var postgresBefore = CpuUse.ProcessTimes("postgres");
+        var (before, postgresBefore) = await ReadAsync();
         var clock = Stopwatch.StartNew();
         var load = work is null ? null : await work();
         await QuietAsync();
         if (clock.Elapsed < Window)
             await Task.Delay(Window - clock.Elapsed);
-        var after = await ReadAsync();
-        var postgresAfter = CpuUse.ProcessTimes("postgres");
+        var (after, postgresAfter) = await ReadAsync();
         var length = clock.Elapsed;
         // Per process: other databases' backends come and go with other users' work, and are left out.
         var database = (await DatabaseProcessesAsync()).Sum(pid => postgresAfter.TryGetValue(pid, out var end)
-            ? (end - postgresBefore.GetValueOrDefault(pid)).TotalMilliseconds
+            ? (end.Own - postgresBefore.GetValueOrDefault(pid).Own).TotalMilliseconds
             : 0);
         return ((after - before) with { DatabaseMs = database }, length, load);
     }
@@ -155,8 +155,9 @@ internal sealed class ServerCounters : IAsyncDisposable
             var outbox = await OutboxAsync();
             var virtualHost = await system.VirtualHost.StatisticsAsync();
             var stats = MessageStats(virtualHost);
-            var seen = $"{Count(virtualHost, "messages")} {Count(stats, "publish")} {Count(stats, "deliver_get")} {Count(stats, "ack")}";
-            if (outbox > 0 || Count(virtualHost, "messages") > 0 || seen != last)
+            var waiting = Count(virtualHost, "messages");
+            var seen = $"{waiting} {Count(stats, "publish")} {Count(stats, "deliver_get")} {Count(stats, "ack")}";
+            if (outbox > 0 || waiting > 0 || seen != last)
             {
                 last = seen;
                 still.Restart();
