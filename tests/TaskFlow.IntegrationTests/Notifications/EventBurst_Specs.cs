@@ -77,6 +77,8 @@ public sealed class When_a_burst_of_task_events_waits_for_the_worker
         var notificationTransactions = await database.ScalarAsync<long>(
             "SELECT count(DISTINCT xmin::text) FROM notifications WHERE event_id = ANY(@ids)", ("ids", ids));
 
+        await TestContext.Out.WriteLineAsync(
+            $"{all.Count} events: audited in {auditTransactions} transactions, stored as notifications in {notificationTransactions}");
         Assert.Multiple(() =>
         {
             Assert.That(auditTransactions, Is.LessThanOrEqualTo(all.Count / 4), $"{all.Count} events audited");
