@@ -5,15 +5,13 @@ namespace TaskFlow.Components.Messaging;
 
 public static class TaskEventPartitioning
 {
-    /// <summary>Events of one task are consumed one at a time, in the order they arrive; different tasks in parallel.</summary>
+    /// <summary>
+    /// Events of one task are consumed one at a time, in the order they arrive; different tasks in parallel. Not for a
+    /// consumer of <see cref="Batch{T}"/>: MassTransit builds its single messages' pipe apart and never applies this there.
+    /// </summary>
     public static void PartitionByTask<TConsumer>(this IConsumerConfigurator<TConsumer> consumer, IPartitioner partitioner)
         where TConsumer : class =>
         consumer.PartitionTaskEvents(partitioner, e => e.TaskId);
-
-    /// <summary>Events of one owner are consumed one at a time, in the order they arrive; different owners in parallel.</summary>
-    public static void PartitionByOwner<TConsumer>(this IConsumerConfigurator<TConsumer> consumer, IPartitioner partitioner)
-        where TConsumer : class =>
-        consumer.PartitionTaskEvents(partitioner, e => e.OwnerId);
 
     private static void PartitionTaskEvents<TConsumer>(this IConsumerConfigurator<TConsumer> consumer, IPartitioner partitioner, Func<ITaskEvent, Guid> key)
         where TConsumer : class
