@@ -18,17 +18,18 @@ public sealed class AuditPartitions(IServiceScopeFactory scopes, TimeProvider cl
     private readonly ConcurrentDictionary<(int Year, int Month), bool> known = new();
 
     /// <summary>
-    /// On the consumer's own connection and transaction. Asking the pool for a second connection while holding the
-    /// first deadlocks it once every pooled connection is held by a consumer doing so (a worker starting on a backlog,
-    /// before the start-up pass has recorded the month): each waits out the pool's timeout and retries into the same
-    /// wait. Only months the background pass has committed are remembered, so a partition created here and rolled back
-    /// with its consumer is looked for again.
+    /// One instant of each month among <paramref name="instants"/> whose partition is not known to exist: the consumer
+    /// creates those in the statement that inserts its batch (a second connection while holding the first would deadlock
+    /// the pool once every pooled connection is held by a consumer doing so). Known months cost nothing.
     /// </summary>
-    public async Task EnsureAsync(TaskFlowDbContext db, DateTimeOffset instant, CancellationToken cancellationToken)
+    public DateTimeOffset[] Unknown(IEnumerable<DateTimeOffset> instants) =>
+        instants.Where(i => !known.ContainsKey(MonthOf(i))).DistinctBy(MonthOf).ToArray();
+
+    /// <summary>Months whose partitions a committed statement has just ensured.</summary>
+    public void Remember(IEnumerable<DateTimeOffset> instants)
     {
-        if (known.ContainsKey(MonthOf(instant)))
-            return;
-        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT audit_log_ensure_partition({instant})", cancellationToken);
+        foreach (var instant in instants)
+            known.TryAdd(MonthOf(instant), true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,8 +43,7 @@ public sealed class AuditPartitions(IServiceScopeFactory scopes, TimeProvider cl
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TaskFlowDbContext>();
                 await db.Database.ExecuteSqlInterpolatedAsync($"SELECT audit_log_ensure_partitions({MonthsAhead})", stoppingToken);
-                for (var i = 0; i <= MonthsAhead; i++)
-                    known.TryAdd(MonthOf(now.AddMonths(i)), true);
+                Remember(Enumerable.Range(0, MonthsAhead + 1).Select(i => now.AddMonths(i)));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -29,7 +29,8 @@ public static class MessagingExtensions
     /// consumers' (taskflow-audit, ...), each with an _error queue beside it. A failing message is tried
     /// again after growing pauses (for about a minute while PostgreSQL is unreachable), then moved to the _error queue.
     /// Messages published in a request are stored with the change and delivered after commit (bus outbox, in the API);
-    /// every consumer runs behind an inbox, so a redelivered message is processed once (worker).
+    /// consumers run behind an inbox, so a redelivered message is processed once (worker), unless their own keys make a
+    /// repeat harmless (the scheduler, the audit log, the notification inbox).
     /// </summary>
     public static IHostApplicationBuilder AddTaskFlowMessaging(
         this IHostApplicationBuilder builder, MessagingRole role, Action<IBusRegistrationConfigurator>? configure = null)
@@ -80,9 +81,9 @@ public static class MessagingExtensions
                 });
                 // The scheduler stores each message idempotently by its token in its own statement: an inbox would
                 // only add three transactions per message to the busiest queue of a reminder burst.
-                // A live push writes nothing to the database, and the notification inbox stores each event idempotently
-                // by its id in one transaction of its own: the inbox's three transactions would only slow them down.
-                if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue
+                // A live push writes nothing to the database, and the notification inbox and the audit log store a batch
+                // of events idempotently by their ids in one transaction: the inbox's transactions would only slow them down.
+                if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue && name != Audit.AuditConsumerDefinition.Queue
                     && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
                 endpoint.UseQuorumQueue(name, quorum);
