@@ -37,7 +37,10 @@ public static class DataExtensions
     /// host keeps `up`, `bench` and `test` side by side within the max_connections that infra/taskflow.sh provisions
     /// (docs/operations.md, "Connection budget"); the API's overload bound follows its pool (OverloadOptions).
     /// </summary>
-    public static int DefaultMaxPoolSize { get; } = Math.Clamp(8 * Environment.ProcessorCount, 16, 40);
+    public static int DefaultMaxPoolSize { get; } = Math.Clamp(8 * Environment.ProcessorCount, 16, LargestDefaultPoolSize);
+
+    /// <summary>The default pool of a host with 5 cores or more; the connection budget counts every host at it.</summary>
+    public const int LargestDefaultPoolSize = 40;
 
     /// <summary>
     /// The pool is bounded to <paramref name="maxPoolSize"/> unless the connection string sets its own bound.
