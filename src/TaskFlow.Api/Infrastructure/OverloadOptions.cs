@@ -2,8 +2,9 @@ namespace TaskFlow.Api.Infrastructure;
 
 /// <summary>
 /// Bound from "Overload": how many API requests run at once and how many wait for them, before the rest are refused
-/// with 503. Unset, each bound is the API's connection pool (Database:MaxPoolSize): a request that runs can always
-/// have a connection, and one that waits is answered within a few requests' time instead of a pool timeout.
+/// with 503. Unset, each bound is the API's connection pool (Database:MaxPoolSize): requests that run hold a connection
+/// only for their statements, so with at most a pool's worth of each kind they wait for one briefly, never into the
+/// pool's timeout, and one that waits in the queue is answered within a few requests' time.
 /// </summary>
 public sealed class OverloadOptions
 {
