@@ -19,9 +19,12 @@ public sealed class When_writes_arrive_beyond_the_apis_capacity
     private const int Writers = 48;
     private const int RefusalsWanted = 20;
     private const int TakenOnWanted = 10;
+    private const int Doomed = 24;
 
     private readonly ConcurrentBag<Answer> answers = [];
     private readonly List<(string Probe, HttpStatusCode Status)> probes = [];
+    private (string Id, HttpStatusCode Status)[] deletes = [];
+    private HttpClient user = null!;
     private TestDatabase database = null!;
     private TestVirtualHost broker = null!;
     private HostProcess api = null!;
@@ -39,11 +42,14 @@ public sealed class When_writes_arrive_beyond_the_apis_capacity
             .With("Overload__Writes__PermitLimit", "2").With("Overload__Writes__QueueLimit", "2");
         await api.StartAsync();
 
-        using var user = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        user = new HttpClient { BaseAddress = api.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var token = await user.NewAccountAsync();
         ownerId = (await user.GetJsonAsync("/api/v1/accounts/me")).GetProperty("id").GetGuid();
         // Warm: the flood meets the API as it runs, not its first request's compiling and connecting.
         await user.CreateTaskAsync(new { title = "Before the flood" });
+        var doomed = new List<string>();
+        for (var i = 0; i < Doomed; i++)
+            doomed.Add((await user.CreateTaskAsync(new { title = $"Doomed {i}" })).Id());
 
         using var stop = new CancellationTokenSource();
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() => WriteUntilStoppedAsync(user, w, stop.Token))).ToList();
@@ -59,6 +65,12 @@ public sealed class When_writes_arrive_beyond_the_apis_capacity
             using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/notifications/negotiate?negotiateVersion=1");
             negotiate.Headers.Authorization = new("Bearer", token);
             probes.Add(("POST /hubs/notifications/negotiate", (await probe.SendAsync(negotiate)).StatusCode));
+            // Deletes at once into the flood: a few are taken on, the rest refused.
+            deletes = await Task.WhenAll(doomed.Select(async id =>
+            {
+                using var response = await user.DeleteAsync($"{TaskApi.Tasks}/{id}");
+                return (id, response.StatusCode);
+            }));
         }
         finally
         {
@@ -71,6 +83,7 @@ public sealed class When_writes_arrive_beyond_the_apis_capacity
     [OneTimeTearDown]
     public async Task TearDown()
     {
+        user.Dispose();
         await api.DisposeAsync();
         await broker.DisposeAsync();
         await database.DisposeAsync();
@@ -113,10 +126,23 @@ public sealed class When_writes_arrive_beyond_the_apis_capacity
     [Test]
     public async Task Should_store_exactly_the_writes_it_took_on()
     {
-        var stored = await database.ReadStringsAsync($"SELECT title FROM tasks WHERE owner_id = '{ownerId}' AND title <> 'Before the flood'");
+        var stored = await database.ReadStringsAsync($"SELECT title FROM tasks WHERE owner_id = '{ownerId}' AND title LIKE 'Flood %'");
         var created = answers.Where(a => a.Status == HttpStatusCode.Created).Select(a => a.Title);
         Assert.That(stored, Is.EquivalentTo(created), "a refused write stores nothing");
         Assert.That(stored, Has.None.AnyOf(Refused().Select(a => a.Title).ToArray()));
+    }
+
+    [Test]
+    public async Task Should_delete_exactly_the_tasks_whose_delete_it_took_on()
+    {
+        Assert.That(deletes.Select(d => d.Status), Is.All.AnyOf(HttpStatusCode.NoContent, HttpStatusCode.ServiceUnavailable));
+        Assert.That(deletes.Count(d => d.Status == HttpStatusCode.ServiceUnavailable), Is.GreaterThan(0), "deletes sent into the flood are refused");
+        foreach (var (id, status) in deletes)
+        {
+            using var read = await user.GetAsync($"{TaskApi.Tasks}/{id}");
+            Assert.That(read.StatusCode, Is.EqualTo(status == HttpStatusCode.NoContent ? HttpStatusCode.NotFound : HttpStatusCode.OK),
+                $"task {id}, whose delete was answered {(int)status}");
+        }
     }
 
     [Test]
