@@ -34,6 +34,12 @@ PG_URL="postgresql://taskflow:taskflow@127.0.0.1:$PG_PORT/taskflow"
 AMQP_URL="amqp://taskflow:taskflow@127.0.0.1:$AMQP_PORT/"
 RABBIT_UI_URL="http://127.0.0.1:$RABBIT_UI_PORT"
 
+# Connection budget (docs/operations.md): `up`, `bench` and `test` side by side on one server, each host's pool at
+# its largest default (40): up 92 (API 40, worker 40, its Quartz store 12), bench 100 (the same and its own queries),
+# test 140 (the assembly's API and worker, a spec's API and two workers at 20 each, Quartz stores, its queries), 3 for
+# superusers: 335, and room for psql and a migration. Only ever raised: a server set higher keeps its own.
+PG_MAX_CONNECTIONS=400
+
 # Deadlines in seconds for things we poll.
 PG_START_TIMEOUT=60
 RABBIT_START_TIMEOUT=120
@@ -306,6 +312,7 @@ ensure_postgres_account() {
         run_logged "$LOGS/postgres.log" as_root pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart
         wait_for "$PG_START_TIMEOUT" postgres_ready || die "PostgreSQL did not come back after the restart"
     fi
+    ensure_postgres_max_connections
     log "Ensuring PostgreSQL role and database 'taskflow'"
     # `cd /`: psql run as postgres may not be allowed into the caller's directory.
     if ! (cd / && as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres) \
@@ -313,6 +320,21 @@ ensure_postgres_account() {
         tail -n 20 "$LOGS/postgres.log" >&2 || true
         die "could not create the PostgreSQL role/database (see .taskflow/logs/postgres.log)"
     fi
+}
+
+# max_connections takes a restart to change, so only when it is below the budget; ALTER SYSTEM's file is read last, so
+# it wins over the cluster's own config. Servers other than our local cluster: docker-compose.yml sets it.
+ensure_postgres_max_connections() {
+    local current
+    current="$(cd / && as_postgres psql -X -Atq -p "$PG_PORT" -d postgres -c 'SHOW max_connections')" ||
+        die "could not read PostgreSQL's max_connections"
+    ((current >= PG_MAX_CONNECTIONS)) && return 0
+    log "Raising PostgreSQL's max_connections from $current to $PG_MAX_CONNECTIONS (restarts PostgreSQL once)"
+    (cd / && as_postgres psql -X -q -v ON_ERROR_STOP=1 -p "$PG_PORT" -d postgres \
+        -c "ALTER SYSTEM SET max_connections = $PG_MAX_CONNECTIONS") >>"$LOGS/postgres.log" 2>&1 ||
+        die "could not set max_connections (see .taskflow/logs/postgres.log)"
+    run_logged "$LOGS/postgres.log" as_root pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" restart
+    wait_for "$PG_START_TIMEOUT" postgres_ready || die "PostgreSQL did not come back after the restart"
 }
 
 # CREATE has no IF NOT EXISTS for roles and databases: \gexec runs the statement only when missing.

@@ -17,6 +17,7 @@ builder.AddTaskFlowTelemetry("taskflow-api");
 builder.AddTaskFlowData();
 builder.AddTaskFlowMessaging(MessagingRole.Api, bus => bus.AddTaskFlowLiveNotifier());
 builder.AddTaskFlowHttp();
+builder.AddTaskFlowOverload();
 builder.AddTaskFlowAuth();
 builder.AddTaskFlowLiveNotifications();
 

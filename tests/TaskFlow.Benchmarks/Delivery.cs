@@ -82,7 +82,7 @@ internal static class Delivery
             {
                 sentAt[i] = Stopwatch.GetTimestamp();
                 using var response = await users[i % users.Length].SendAsync(bench.Http, HttpMethod.Post, "api/v1/tasks", new { title = $"{Prefix}{i}" });
-                return response.IsSuccessStatusCode;
+                return Load.Classify(response);
             });
             await Bench.WaitUntilAsync(() => Volatile.Read(ref pushes) >= answered.Succeeded && published.Count >= answered.Succeeded, Straggler);
 
@@ -95,8 +95,8 @@ internal static class Delivery
                 string.Create(CultureInfo.InvariantCulture, $"p50 {push.P50:F1} / p95 {push.P95:F1} / p99 {push.P99:F1} / max {push.Max:F1} ms ({push.Count:N0} of {answered.Succeeded:N0})"),
                 $"p50 < {PushP50Target:F0} ms, p99 < {PushP99Target:F0} ms", push.Count == answered.Succeeded && push.P50 < PushP50Target && push.P99 < PushP99Target));
             bench.Report.Add(new Row(Scenario, $"POST answered, at {rate}/s",
-                string.Create(CultureInfo.InvariantCulture, $"p50 {answered.Latency.P50:F1} / p99 {answered.Latency.P99:F1} ms{(answered.Failed > 0 ? $"; {answered.Failed:N0} failed" : "")}{(answered.Dropped > 0 ? $"; {answered.Dropped:N0} dropped with {Load.InFlight} unanswered" : "")}")));
-            bench.Report.Detail(Scenario, "atRate", new { rate, count, answered.Failed, answeredMs = answered.Latency, commitToBrokerMs = publish, postToClientMs = push });
+                string.Create(CultureInfo.InvariantCulture, $"p50 {answered.Latency.P50:F1} / p99 {answered.Latency.P99:F1} ms{answered.Outcomes()}")));
+            bench.Report.Detail(Scenario, "atRate", new { rate, count, answered.Failed, answered.Refused, answeredMs = answered.Latency, commitToBrokerMs = publish, postToClientMs = push });
             step.Description = $"Delivery: POST → client p50 {push.P50:F1} ms, p99 {push.P99:F1} ms";
         }
         finally

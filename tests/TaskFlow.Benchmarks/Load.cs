@@ -1,12 +1,32 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
 using Spectre.Console;
 
 namespace TaskFlow.Benchmarks;
 
-/// <summary>How a load went: requests that succeeded and failed, their latencies, and the time until the last answer.</summary>
-internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Latency, TimeSpan Elapsed, int Dropped = 0)
+/// <summary>
+/// How a load went: requests that succeeded and failed, their latencies, and the time until the last answer; in an open
+/// loop also those the API refused for overload (503 with Retry-After, apart from failures) and how fast it refused.
+/// </summary>
+internal sealed record LoadResult(int Succeeded, int Failed, LatencySummary Latency, TimeSpan Elapsed, int Dropped = 0, int Refused = 0, LatencySummary? Refusals = null)
 {
     public double Rate => Succeeded / Elapsed.TotalSeconds;
+
+    /// <summary>What went other than answered, for a results row: "" when nothing did.</summary>
+    public string Outcomes() =>
+        (Refused == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"; {Refused:N0} refused with 503 in p50 {Refusals?.P50:F1} / p99 {Refusals?.P99:F1} ms"))
+        + (Failed == 0 ? "" : $"; {Failed:N0} failed")
+        + (Dropped == 0 ? "" : $"; {Dropped:N0} dropped with {Load.InFlight} unanswered");
+}
+
+/// <summary>How the API answered one request of a load.</summary>
+internal enum Outcome
+{
+    Succeeded,
+    /// <summary>503 with Retry-After and a problem body: the API at capacity, saying so at once.</summary>
+    Refused,
+    Failed,
 }
 
 /// <summary>Drives requests at the API in the two ways load arrives: at a fixed rate, or as fast as answers come.</summary>
@@ -20,11 +40,12 @@ internal static class Load
     /// At most <see cref="InFlight"/> wait for answers at once, as a proxy in front of the API would allow: beyond
     /// that a request is dropped and counted, rather than piling thousands of connections onto a saturated API.
     /// </summary>
-    public static async Task<LoadResult> OpenLoopAsync(int rate, TimeSpan phase, ProgressTask step, Func<int, Task<bool>> send)
+    public static async Task<LoadResult> OpenLoopAsync(int rate, TimeSpan phase, ProgressTask step, Func<int, Task<Outcome>> send)
     {
         var count = (int)(rate * phase.TotalSeconds);
         step.MaxValue = count;
         var latencies = new Latencies();
+        var refusals = new Latencies();
         var startedAt = new long[count];
         var failed = 0;
         var dropped = 0;
@@ -48,19 +69,35 @@ internal static class Load
             requests.Add(TimedAsync(i));
         }
         await Task.WhenAll(requests);
-        return new LoadResult(count - failed - dropped, failed, latencies.Summarize(), Stopwatch.GetElapsedTime(origin), dropped);
+        var refused = (int)refusals.Count;
+        return new LoadResult(count - failed - dropped - refused, failed, latencies.Summarize(), Stopwatch.GetElapsedTime(origin), dropped, refused, refusals.Summarize());
 
         async Task TimedAsync(int i)
         {
-            var ok = await SafelyAsync(send, i);
+            var outcome = await SafelyAsync(send, i, Outcome.Failed);
             Interlocked.Decrement(ref waiting);
-            if (ok)
-                latencies.RecordSince(startedAt[i]);
-            else
-                Interlocked.Increment(ref failed);
+            switch (outcome)
+            {
+                case Outcome.Succeeded:
+                    latencies.RecordSince(startedAt[i]);
+                    break;
+                case Outcome.Refused:
+                    refusals.RecordSince(startedAt[i]);
+                    break;
+                default:
+                    Interlocked.Increment(ref failed);
+                    break;
+            }
             step.Increment(1);
         }
     }
+
+    /// <summary>A 2xx succeeded; a 503 with Retry-After and a problem body was refused; anything else failed.</summary>
+    public static Outcome Classify(HttpResponseMessage response) =>
+        response.IsSuccessStatusCode ? Outcome.Succeeded
+        : response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter is not null
+            && response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? Outcome.Refused
+        : Outcome.Failed;
 
     /// <summary>Closed loop: <paramref name="clients"/> clients, each sending its next request when the last is answered.</summary>
     public static Task<LoadResult> ClosedLoopAsync(int clients, TimeSpan phase, ProgressTask step, Func<int, Task<bool>> send)
@@ -88,7 +125,7 @@ internal static class Load
             for (var i = Interlocked.Increment(ref next); more(i); i = Interlocked.Increment(ref next))
             {
                 var started = Stopwatch.GetTimestamp();
-                if (await SafelyAsync(send, i))
+                if (await SafelyAsync(send, i, false))
                     latencies.RecordSince(started);
                 else
                     Interlocked.Increment(ref failed);
@@ -99,8 +136,8 @@ internal static class Load
         return new LoadResult((int)summary.Count, failed, summary, clock.Elapsed);
     }
 
-    // A refused or timed-out request is a failed one, counted, not the end of the run.
-    private static async Task<bool> SafelyAsync(Func<int, Task<bool>> send, int i)
+    // A connection refused or a timed-out request is a failed one, counted, not the end of the run.
+    private static async Task<T> SafelyAsync<T>(Func<int, Task<T>> send, int i, T failed)
     {
         try
         {
@@ -108,7 +145,7 @@ internal static class Load
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            return false;
+            return failed;
         }
     }
 }

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -69,26 +67,7 @@ public static class AuthExtensions
         builder.Services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         builder.Services.AddSingleton<TokenIssuer>();
 
-        builder.Services.AddRateLimiter(options =>
-        {
-            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            options.AddPolicy(AuthRateLimitPolicy, http =>
-            {
-                var limit = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.RateLimit;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
-            });
-            options.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Results.Problem(
-                        statusCode: StatusCodes.Status429TooManyRequests,
-                        detail: "Too many attempts from this address; try again later.")
-                    .ExecuteAsync(context.HttpContext);
-            };
-        });
+        builder.Services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimitPolicy>(AuthRateLimitPolicy));
         return builder;
     }
 }

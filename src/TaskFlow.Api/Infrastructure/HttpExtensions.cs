@@ -35,8 +35,9 @@ public static class HttpExtensions
         // Empty-bodied 4xx answers (401, 404, 405, 415 ...) get a problem-details body too.
         app.UseStatusCodePages();
         app.Use(RejectOversizedBodies);
-        app.UseAuthentication();
+        // Before authentication: a request refused for overload costs no token validation.
         app.UseRateLimiter();
+        app.UseAuthentication();
         app.UseAuthorization();
         app.Use(RequestCharset.RefuseUnknownCharset);
         app.Use(StorableRequest.RefuseUnstorableText);

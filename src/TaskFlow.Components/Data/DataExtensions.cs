@@ -14,8 +14,7 @@ public static class DataExtensions
     /// <summary>PostgreSQL through EF Core, its readiness check, and the schema migration at start-up.</summary>
     public static IHostApplicationBuilder AddTaskFlowData(this IHostApplicationBuilder builder)
     {
-        var connectionString = WithPoolDefaults(builder.Configuration.GetTaskFlowConnectionString(),
-            builder.Configuration.GetValue("Database:MaxPoolSize", DefaultMaxPoolSize));
+        var connectionString = builder.Configuration.GetTaskFlowPooledConnectionString();
         builder.Services.AddDbContext<TaskFlowDbContext>((services, options) => options
             .UseNpgsql(connectionString)
             .UseSnakeCaseNamingConvention()
@@ -31,12 +30,17 @@ public static class DataExtensions
     }
 
     /// <summary>
-    /// Connections one host opens at most. PostgreSQL refuses connections beyond its max_connections (100 by default)
-    /// with 53300, and Npgsql's own default (100 per pool) let an overloaded API alone take them all, failing requests
-    /// and the worker's consumers alike; with the API and the worker at 40 each (the worker's scheduler store adds at
-    /// most 12 of its own), an overload makes requests wait for a connection instead.
+    /// Connections one host opens at most unless Database:MaxPoolSize says otherwise: 8 a core, at least 16 and at most
+    /// 40. PostgreSQL's own guidance puts the connections it can keep busy at about twice its cores, so more than that
+    /// only wait inside it, and each one it keeps counts against its max_connections, which refuses the one beyond with
+    /// 53300 and so fails a request or a consumer. At most 40 a
+    /// host keeps `up`, `bench` and `test` side by side within the max_connections that infra/taskflow.sh provisions
+    /// (docs/operations.md, "Connection budget"); the API's overload bound follows its pool (OverloadOptions).
     /// </summary>
-    public const int DefaultMaxPoolSize = 40;
+    public static int DefaultMaxPoolSize { get; } = Math.Clamp(8 * Environment.ProcessorCount, 16, LargestDefaultPoolSize);
+
+    /// <summary>The default pool of a host with 5 cores or more; the connection budget counts every host at it.</summary>
+    public const int LargestDefaultPoolSize = 40;
 
     /// <summary>
     /// The pool is bounded to <paramref name="maxPoolSize"/> unless the connection string sets its own bound.
@@ -50,17 +54,25 @@ public static class DataExtensions
     /// reset cost a PostgreSQL transaction per use: 8.8 transactions per task create with it, 4.6 without, and the idle
     /// background from 40 to 22 a second.
     /// </summary>
-    public static string WithPoolDefaults(string connectionString, int maxPoolSize = DefaultMaxPoolSize)
+    public static string WithPoolDefaults(string connectionString, int? maxPoolSize = null)
     {
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys
             .Cast<string>().Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!given.Contains("MaximumPoolSize") && !given.Contains("MaxPoolSize"))
-            builder.MaxPoolSize = maxPoolSize;
+            builder.MaxPoolSize = maxPoolSize ?? DefaultMaxPoolSize;
         if (!given.Contains("NoResetOnClose"))
             builder.NoResetOnClose = true;
         return builder.ConnectionString;
     }
+
+    /// <summary>The connection string with the pool bound from Database:MaxPoolSize and the defaults above.</summary>
+    public static string GetTaskFlowPooledConnectionString(this IConfiguration configuration) =>
+        WithPoolDefaults(configuration.GetTaskFlowConnectionString(), configuration.GetValue<int?>("Database:MaxPoolSize"));
+
+    /// <summary>Connections this host's pool opens at most, as the connection string or the settings bound it.</summary>
+    public static int GetTaskFlowMaxPoolSize(this IConfiguration configuration) =>
+        new NpgsqlConnectionStringBuilder(configuration.GetTaskFlowPooledConnectionString()).MaxPoolSize;
 
     public static string GetTaskFlowConnectionString(this IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionStringName)

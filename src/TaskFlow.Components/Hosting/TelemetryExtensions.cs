@@ -53,7 +53,7 @@ public static class TelemetryExtensions
             })
             .WithMetrics(metrics => metrics
                 .AddMeter(TaskFlowTelemetry.MeterName, MessagingTelemetry.SourceName, InstrumentationOptions.MeterName)
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections")
+                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.RateLimiting")
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation());
         if (ExportsOtlp(builder.Configuration))
