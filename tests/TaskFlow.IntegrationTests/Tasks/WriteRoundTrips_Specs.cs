@@ -110,6 +110,24 @@ public class When_the_api_writes_a_task
         });
     }
 
+    [Test]
+    public async Task Should_delete_a_task_in_one_transaction()
+    {
+        var created = await user.CreateTaskAsync(new { title = "Gone soon" });
+
+        var trace = await sent.TraceAsync("DELETE FROM tasks", async () =>
+        {
+            var response = await user.DeleteAsync($"{TaskApi.Tasks}/{created.Id()}");
+            Assert.That((int)response.StatusCode, Is.EqualTo(204), await response.Content.ReadAsStringAsync());
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(trace.RoundTrips, Is.EqualTo(3), trace.ToString());
+            Assert.That(trace.Transactions, Is.EqualTo(1), trace.ToString());
+        });
+    }
+
     /// <summary>Every statement and transaction end EF Core sends, by the DbContext that sends it.</summary>
     private sealed class SentStatements : DbCommandInterceptor, IDbTransactionInterceptor
     {
