@@ -27,6 +27,7 @@ public static class ChangeTaskStatus
         if (!TaskVersion.TryReadExpected(http.Request, bodyVersion: null, out var expected))
             return TaskVersion.UnreadableIfMatch();
 
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
         if (task is null)
             return TypedResults.NotFound();
@@ -42,8 +43,11 @@ public static class ChangeTaskStatus
         var now = clock.GetUtcNowForStorage();
         task.Status = status;
         task.CompletedAt = status == TaskItemStatus.Completed ? now : null;
-        return await task.SaveChangeAsync(
+        var result = await task.SaveChangeAsync(
             () => status == TaskItemStatus.Completed ? TaskEventFactory.Completed(task, now) : TaskEventFactory.Reopened(task, now),
             db, publish, now, http.Response, cancellationToken);
+        if (result.Result is Ok<TaskResponse>)
+            await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 }

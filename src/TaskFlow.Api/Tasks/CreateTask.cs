@@ -16,6 +16,8 @@ public static class CreateTask
     {
         var ownerId = principal.GetUserId();
         var errors = new Dictionary<string, string[]>();
+        // The owner's zone, when the draft needs it, is read in the insert's transaction.
+        await using var transaction = TaskQueries.NeedsOwnerTimeZone(request) ? await db.BeginWriteAsync(cancellationToken) : null;
         var draft = TaskDraft.Parse(request, await db.DraftTimeZoneAsync(request, ownerId, cancellationToken), errors);
         if (draft is null)
             return TypedResults.ValidationProblem(errors);
@@ -36,6 +38,8 @@ public static class CreateTask
         db.Tasks.Add(task);
         await publish.Publish(TaskEventFactory.Created(task, now), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        if (transaction is not null)
+            await transaction.CommitAsync(cancellationToken);
 
         response.Headers.ETag = TaskVersion.ETag(task.Version);
         return TypedResults.Created($"/api/v1/tasks/{task.Id}", TaskResponse.From(task, now));

@@ -18,6 +18,8 @@ public static class DeleteTask
         if (!TaskVersion.TryReadExpected(request, bodyVersion: null, out var expected))
             return TaskVersion.UnreadableIfMatch();
 
+        // A series row locked on the way stays locked until the task is deleted.
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
         var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
         if (task is null)
             return TypedResults.NotFound();
@@ -25,15 +27,13 @@ public static class DeleteTask
             return TaskVersion.Stale(task.Version);
 
         var now = clock.GetUtcNowForStorage();
-        await using var transaction = task.SeriesId is not null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await task.EndSeriesIfLastToCompleteAsync(db, publish, now, cancellationToken);
         db.Tasks.Remove(task);
         await publish.Publish(TaskEventFactory.Deleted(task, now), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            if (transaction is not null)
-                await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -17,10 +17,28 @@ internal static class TaskQueries
 
     /// <summary>
     /// The zone <see cref="TaskDraft.Parse"/> gives a due date that names none: the owner's, looked up only when the
-    /// request has a due date, since nothing else in a draft depends on it (a create without one costs a query less).
+    /// request has a due date without a zone of its own, since nothing else in a draft depends on it.
     /// </summary>
     public static Task<string> DraftTimeZoneAsync(this TaskFlowDbContext db, TaskRequest request, Guid ownerId, CancellationToken cancellationToken) =>
-        request.Due is null ? Task.FromResult(TimeZones.Default) : db.OwnerTimeZoneAsync(ownerId, cancellationToken);
+        NeedsOwnerTimeZone(request) ? db.OwnerTimeZoneAsync(ownerId, cancellationToken) : Task.FromResult(TimeZones.Default);
+
+    public static bool NeedsOwnerTimeZone(TaskRequest request) =>
+        request.Due is { } due && string.IsNullOrWhiteSpace(due.TimeZone);
+
+    /// <summary>
+    /// <see cref="FindOwnedAsync"/> with the zone a draft of <paramref name="request"/> needs read in the same statement,
+    /// where the request needs the owner's.
+    /// </summary>
+    public static async Task<(TaskItem? Task, string DraftTimeZone)> FindOwnedForDraftAsync(
+        this TaskFlowDbContext db, Guid id, Guid ownerId, TaskRequest request, CancellationToken cancellationToken)
+    {
+        if (!NeedsOwnerTimeZone(request))
+            return (await db.FindOwnedAsync(id, ownerId, cancellationToken), TimeZones.Default);
+        var found = await db.Tasks.Where(t => t.Id == id && t.OwnerId == ownerId)
+            .Select(t => new { Task = t, Zone = db.Users.Where(u => u.Id == ownerId).Select(u => u.TimeZone).FirstOrDefault() })
+            .SingleOrDefaultAsync(cancellationToken);
+        return (found?.Task, found?.Zone ?? TimeZones.Default);
+    }
 
     public static async Task<string> OwnerTimeZoneAsync(this TaskFlowDbContext db, Guid ownerId, CancellationToken cancellationToken) =>
         await db.Users.Where(u => u.Id == ownerId).Select(u => u.TimeZone).SingleOrDefaultAsync(cancellationToken)

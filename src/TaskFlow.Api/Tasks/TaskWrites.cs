@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
@@ -8,6 +9,17 @@ namespace TaskFlow.Api.Tasks;
 
 internal static class TaskWrites
 {
+    /// <summary>
+    /// One transaction for a write request's reads and its save: one PostgreSQL transaction per change rather than one
+    /// per statement (Npgsql sends the BEGIN with the first statement). Without EF's savepoint before the save, a round
+    /// trip of its own: a request whose save fails ends there, and disposing the transaction rolls all of it back.
+    /// </summary>
+    public static Task<IDbContextTransaction> BeginWriteAsync(this TaskFlowDbContext db, CancellationToken cancellationToken)
+    {
+        db.Database.AutoSavepointsEnabled = false;
+        return db.Database.BeginTransactionAsync(cancellationToken);
+    }
+
     /// <summary>
     /// Saves the change the caller made to <paramref name="task"/> as its next version, with the event
     /// <paramref name="describe"/> makes of it published in the same transaction (the outbox). The version column is a

@@ -21,13 +21,14 @@ public static class UpdateTask
         if (!TaskVersion.TryReadExpected(http.Request, request.Version, out var expected))
             return TaskVersion.UnreadableIfMatch();
 
-        var ownerId = principal.GetUserId();
-        var task = await db.FindOwnedAsync(id, ownerId, cancellationToken);
+        // A series row locked on the way stays locked until the task is saved with it.
+        await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        var (task, draftTimeZone) = await db.FindOwnedForDraftAsync(id, principal.GetUserId(), request, cancellationToken);
         if (task is null)
             return TypedResults.NotFound();
 
         var errors = new Dictionary<string, string[]>();
-        var draft = TaskDraft.Parse(request, await db.DraftTimeZoneAsync(request, ownerId, cancellationToken), errors);
+        var draft = TaskDraft.Parse(request, draftTimeZone, errors);
         if (draft is null)
             return TypedResults.ValidationProblem(errors);
         if (!expected.Stated)
@@ -48,24 +49,19 @@ public static class UpdateTask
         }
 
         var now = clock.GetUtcNowForStorage();
-        // The series row stays locked from its change until the task is saved with it.
-        await using var transaction = task.SeriesId is not null || task.Recurrence is not null
-            ? await db.Database.BeginTransactionAsync(cancellationToken)
-            : null;
         var seriesBefore = task.SeriesId;
         await task.ApplyRepeatAsync(draft, before.Recurrence, db, publish, now, cancellationToken);
         if (!taskChanged && task.SeriesId == seriesBefore)
         {
             // Only the series' mode or lead time changed: the task itself keeps its version.
             await db.SaveChangesAsync(cancellationToken);
-            if (transaction is not null)
-                await transaction.CommitAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             http.Response.Headers.ETag = TaskVersion.ETag(task.Version);
             return TypedResults.Ok(TaskResponse.From(task, now));
         }
 
         var result = await task.SaveChangeAsync(() => TaskEventFactory.Updated(task, before, now), db, publish, now, http.Response, cancellationToken);
-        if (transaction is not null && result.Result is Ok<TaskResponse>)
+        if (result.Result is Ok<TaskResponse>)
             await transaction.CommitAsync(cancellationToken);
         return result;
     }

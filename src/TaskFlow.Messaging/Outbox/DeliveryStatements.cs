@@ -19,8 +19,8 @@ internal sealed class DeliveryStatements
     private readonly string recordFailure;
     private readonly (IProperty Property, ValueConverter? Converter)[] messageColumns;
 
-    /// <summary>The claim's columns: the state's id and attempts, then the message's.</summary>
-    private const int FirstMessageColumn = 2;
+    /// <summary>The claim's columns: the state's id, attempts and whether a later state of its key waits, then the message's.</summary>
+    private const int FirstMessageColumn = 3;
 
     public DeliveryStatements(OutboxTables tables, int stateLimit, int messageLimit)
     {
@@ -47,16 +47,20 @@ internal sealed class DeliveryStatements
         // Messages come after the state's progress as locked, not as the statement's snapshot saw it: a state another pass
         // left half-sent and committed after this statement began is locked in its new version (READ COMMITTED rechecks a
         // locked row), while the messages that pass deleted are still in this statement's snapshot and would go again.
+        // Whether a later state of the same key waits behind a claimed one says if the pass needs another after it.
         claim = $"""
             WITH claimed AS (
-                SELECT s.{id}, s.{created}, s.{attempts}, s.{last} FROM {state.Name} AS s
+                SELECT s.{id}, s.{created}, s.{attempts}, s.{last}, EXISTS (
+                    SELECT 1 FROM {state.Name} AS n
+                    WHERE n.{key} = s.{key} AND n.{parked} IS NULL AND (n.{created}, n.{id}) > (s.{created}, s.{id})) AS waiting
+                FROM {state.Name} AS s
                 WHERE s.{parked} IS NULL AND NOT EXISTS (
                     SELECT 1 FROM {state.Name} AS p
                     WHERE p.{key} = s.{key} AND p.{parked} IS NULL AND (p.{created}, p.{id}) < (s.{created}, s.{id}))
                 ORDER BY s.{created}, s.{id}
                 LIMIT {stateLimit}
                 FOR UPDATE OF s SKIP LOCKED)
-            SELECT c.{id}, c.{attempts}, {columns}
+            SELECT c.{id}, c.{attempts}, c.waiting, {columns}
             FROM claimed AS c
             LEFT JOIN LATERAL (
                 SELECT * FROM {message.Name} WHERE {message.Column(m => m.OutboxId)} = c.{id} AND {sequence} > coalesce(c.{last}, 0)
@@ -91,7 +95,7 @@ internal sealed class DeliveryStatements
             var outboxId = reader.GetGuid(0);
             if (current is null || current.OutboxId != outboxId)
             {
-                current = new ClaimedState(outboxId, reader.GetInt32(1), []);
+                current = new ClaimedState(outboxId, reader.GetInt32(1), reader.GetBoolean(2), []);
                 states.Add(current);
             }
 
@@ -149,8 +153,11 @@ internal sealed class DeliveryStatements
     }
 }
 
-/// <summary>One claimed outbox state, its failed attempts so far, and the messages loaded for it.</summary>
-internal sealed record ClaimedState(Guid OutboxId, int DeliveryAttempts, List<OutboxMessage> Messages);
+/// <summary>
+/// One claimed outbox state, its failed attempts so far, whether a later state of its partition key waits for it, and the
+/// messages loaded for it.
+/// </summary>
+internal sealed record ClaimedState(Guid OutboxId, int DeliveryAttempts, bool LaterStateWaits, List<OutboxMessage> Messages);
 
 /// <summary>A state whose send failed in a way that counts: its attempts now, the error, and whether it is parked.</summary>
 internal sealed record FailedState(Guid OutboxId, int Attempts, string Error, bool Park);

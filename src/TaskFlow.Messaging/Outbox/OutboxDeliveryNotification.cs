@@ -12,12 +12,17 @@ namespace TaskFlow.Messaging.Outbox;
 internal sealed class OutboxDeliveryNotification(IOptions<OutboxDeliveryServiceOptions> options) : IBusOutboxNotification, IDisposable
 {
     private readonly SemaphoreSlim signal = new(0, 1);
+    private long announced;
+
+    /// <summary>Commits announced so far: a pass that saw this change while it ran may have held one of them back.</summary>
+    public long Announced => Interlocked.Read(ref announced);
 
     public async Task WaitForDelivery(CancellationToken cancellationToken) =>
         await signal.WaitAsync(options.Value.QueryDelay, cancellationToken);
 
     public void Delivered()
     {
+        Interlocked.Increment(ref announced);
         try
         {
             signal.Release();

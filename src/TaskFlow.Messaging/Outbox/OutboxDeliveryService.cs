@@ -79,8 +79,10 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     }
 
     /// <summary>
-    /// Passes until one finds nothing, then waits to be woken. A pass that claimed something is always followed by another
-    /// of the same loop, which picks up the states of the same keys that had to wait for it.
+    /// Passes while one may have left something behind, then waits to be woken. A pass that claimed something is followed
+    /// by another of the same loop when a later state of a claimed key was waiting for it, when it left a state unfinished
+    /// or claimed a full batch, or when a commit was announced while it ran: that commit's wake-up may have gone to a pass
+    /// that found its state behind one this pass held. Otherwise the next pass would find nothing, and cost a transaction.
     /// </summary>
     private async Task DeliverLoopAsync(CancellationToken stoppingToken)
     {
@@ -89,6 +91,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         {
             try
             {
+                var announced = Announced();
                 var pass = await DeliverAsync(stoppingToken);
                 if (pass.Parked)
                     backlog.Changed();
@@ -101,7 +104,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
                 }
 
                 backOff = MinBackOff;
-                if (pass.Claimed == 0)
+                if (pass.Claimed == 0 || !pass.LeftSome && announced is not null && Announced() == announced)
                     await notification.WaitForDelivery(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -117,6 +120,9 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
             }
         }
     }
+
+    /// <summary>Commits announced to this process so far; null when the notification in use does not count them.</summary>
+    private long? Announced() => (notification as OutboxDeliveryNotification)?.Announced;
 
     public override void Dispose()
     {
@@ -151,7 +157,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         if (claimed.Count == 0)
         {
             await transaction.CommitAsync(token);
-            return new Pass(0, false, false);
+            return new Pass(0, false, false, false);
         }
 
         var results = await Task.WhenAll(claimed.Select(state => SendInOrderAsync(state.Messages, token)));
@@ -160,6 +166,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         // pass that had run past its timeout while sending rolled back, and the next one sent those messages again.
         using var finishing = new CancellationTokenSource(options.QueryTimeout, clock);
         var failed = new List<FailedState>();
+        var finishedCount = 0;
         await using (var batch = new NpgsqlBatch(connection, npgsqlTransaction))
         {
             var finished = new List<Guid>();
@@ -179,6 +186,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
                 }
             }
 
+            finishedCount = finished.Count;
             sql.AddFinish(batch, finished, partial);
             sql.AddFailures(batch, failed, clock.GetUtcNow().UtcDateTime);
             // A full batch means more is waiting: wake the other instances (on commit) so they claim the next batches.
@@ -193,7 +201,8 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         foreach (var parked in failed.Where(f => f.Park))
             logger.LogError("Outbox state {OutboxId} parked after {Attempts} refused attempts; the later messages of its partition key go on without it. Last error: {Error}",
                 parked.OutboxId, parked.Attempts, parked.Error);
-        return new Pass(claimed.Count, results.Any(r => r.Failed), failed.Any(f => f.Park));
+        var leftSome = claimed.Count == options.QueryMessageLimit || finishedCount < claimed.Count || claimed.Any(s => s.LaterStateWaits);
+        return new Pass(claimed.Count, results.Any(r => r.Failed), failed.Any(f => f.Park), leftSome);
     }
 
     /// <summary>Sends one state's messages in sequence order and stops at the first failure, so none overtakes another.</summary>
@@ -268,7 +277,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
 
     private static TimeSpan Grow(TimeSpan backOff) => TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
 
-    private readonly record struct Pass(int Claimed, bool Failed, bool Parked);
+    private readonly record struct Pass(int Claimed, bool Failed, bool Parked, bool LeftSome);
 
     /// <summary>What one state's sends came to; <see cref="Refusal"/> is set when the failure counts as an attempt.</summary>
     private sealed record StateResult(List<long> Done, int Sent, bool Failed, string? Refusal);
