@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Reminders;
 using TaskFlow.Contracts;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Scheduling;
@@ -82,7 +83,8 @@ public static class MessagingExtensions
                 // only add three transactions per message to the busiest queue of a reminder burst.
                 // A live push writes nothing to the database, and the notification inbox stores each event idempotently
                 // by its id in one transaction of its own: the inbox's three transactions would only slow them down.
-                if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue
+                // The reminder planner records its plans idempotently by task version and sends after its commit (ADR 0007).
+                if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue && name != ReminderPlannerDefinition.Queue
                     && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
                 endpoint.UseQuorumQueue(name, quorum);
