@@ -26,7 +26,7 @@ public sealed class When_the_reminder_planner_works_off_a_backlog_of_creations
             await PublishAsync(broker, Created(Guid.NewGuid(), 1, $"Plain {i}", due: null));
 
         var transactions = new TransactionCounter();
-        using var planner = await PlannerAsync(database, broker, transactions);
+        using var planner = await StartAsync(database, broker, transactions: transactions);
         await Eventually.MatchesAsync(() => AcknowledgedAsync(broker), n => n >= Events, TimeSpan.FromSeconds(60),
             "every creation taken by the planner");
         await planner.StopAsync();
@@ -47,7 +47,7 @@ public sealed class When_the_reminder_planner_works_off_a_backlog_of_creations
             await PublishAsync(broker, Created(Guid.NewGuid(), 1, $"With a reminder {i}", due));
 
         var transactions = new TransactionCounter();
-        using var planner = await PlannerAsync(database, broker, transactions);
+        using var planner = await StartAsync(database, broker, transactions: transactions);
         // Nothing consumes the saga's queue here: its commands wait there, one per reminder.
         await Eventually.MatchesAsync(() => broker.WaitingAsync(ReminderStateDefinition.Queue), n => n >= Events, TimeSpan.FromSeconds(60),
             "a command for every reminder");
@@ -62,17 +62,18 @@ public sealed class When_the_reminder_planner_works_off_a_backlog_of_creations
         });
     }
 
-    /// <summary>A first start declares the planner's queue and its bindings; the events then wait for the measured run.</summary>
-    private static async Task DeclareAsync(TestDatabase database, TestVirtualHost broker)
+    /// <summary>A first start declares the queues and their bindings; the events then wait for the measured run.</summary>
+    internal static async Task DeclareAsync(TestDatabase database, TestVirtualHost broker, Action<IBusRegistrationConfigurator>? consumers = null)
     {
-        using var declaring = await PlannerAsync(database, broker);
+        using var declaring = await StartAsync(database, broker, consumers);
         await declaring.StopAsync();
     }
 
-    private static Task<Microsoft.Extensions.Hosting.IHost> PlannerAsync(TestDatabase database, TestVirtualHost broker,
-        TransactionCounter? transactions = null) =>
+    /// <summary>A worker host with the planner alone, or with <paramref name="consumers"/>, its transactions counted.</summary>
+    internal static Task<Microsoft.Extensions.Hosting.IHost> StartAsync(TestDatabase database, TestVirtualHost broker,
+        Action<IBusRegistrationConfigurator>? consumers = null, TransactionCounter? transactions = null) =>
         WorkerHost.StartWithAsync(database.ConnectionString, broker.ConnectionString,
-            bus => bus.AddConsumer<ReminderPlanner, ReminderPlannerDefinition>(),
+            consumers ?? (bus => bus.AddConsumer<ReminderPlanner, ReminderPlannerDefinition>()),
             host =>
             {
                 if (transactions is not null)
@@ -93,6 +94,43 @@ public sealed class When_the_reminder_planner_works_off_a_backlog_of_creations
 
     internal static Task PublishAsync(TestVirtualHost broker, TaskCreated created, Guid? messageId = null) =>
         broker.PublishRawAsync("taskflow.tasks.created", MassTransitEnvelope(created, nameof(TaskCreated), messageId), "application/vnd.masstransit+json");
+}
+
+/// <summary>
+/// What setting a reminder costs the worker beyond the task's other consumers: the planner, the reminder saga and the
+/// scheduler that stores its event, counted as the transactions their host commits for a backlog of creations.
+/// </summary>
+public sealed class When_the_reminder_path_works_off_a_backlog_of_creations
+{
+    private const int Events = 200;
+
+    [Test]
+    public async Task Should_schedule_each_reminder_in_fewer_than_three_transactions()
+    {
+        await using var database = await TaskFlowDatabase.CreateAsync("reminderpath");
+        await using var broker = await TestVirtualHost.CreateAsync("reminderpath");
+        await When_the_reminder_planner_works_off_a_backlog_of_creations.DeclareAsync(database, broker, Reminders);
+        var due = DateTimeOffset.UtcNow.AddDays(1);
+        for (var i = 0; i < Events; i++)
+            await When_the_reminder_planner_works_off_a_backlog_of_creations.PublishAsync(broker,
+                When_the_reminder_planner_works_off_a_backlog_of_creations.Created(Guid.NewGuid(), 1, $"With a reminder {i}", due));
+
+        var transactions = new TransactionCounter();
+        using var worker = await When_the_reminder_planner_works_off_a_backlog_of_creations.StartAsync(database, broker, Reminders, transactions);
+        await Eventually.MatchesAsync(() => database.CountAsync("SELECT count(*) FROM scheduled_message"), n => n == Events,
+            TimeSpan.FromSeconds(60), "every reminder's event stored by the scheduler");
+        // Stopping lets every message in flight finish, the saga's delivery of what it sent included.
+        await worker.StopAsync();
+        await TestContext.Out.WriteLineAsync($"{transactions.Committed} transactions for {Events} reminders planned and scheduled");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(transactions.Committed, Is.LessThan(Events * 11 / 4), "transactions of the planner, the saga and the scheduler");
+            Assert.That(await database.CountAsync("SELECT count(*) FROM reminder_state WHERE current_state = 'Waiting'"), Is.EqualTo(Events));
+        });
+    }
+
+    private static void Reminders(IBusRegistrationConfigurator bus) => bus.AddTaskFlowReminders();
 }
 
 /// <summary>
