@@ -82,8 +82,11 @@ public sealed class TaskFlowSchedulerOptions
     /// </summary>
     public int ConcurrentMessageLimit { get; set; } = 64;
 
-    /// <summary>How long a batch of ScheduleMessages waits for more after its first (default 20 ms).</summary>
-    public TimeSpan Gathering { get; set; } = TimeSpan.FromMilliseconds(20);
+    /// <summary>
+    /// How long a batch of ScheduleMessages waits for more after its first (default 50 ms): what a schedule for now
+    /// may wait at most, against a transaction per handful of messages rather than per one or two at a steady rate.
+    /// </summary>
+    public TimeSpan Gathering { get; set; } = TimeSpan.FromMilliseconds(50);
 
     internal void Validate()
     {
