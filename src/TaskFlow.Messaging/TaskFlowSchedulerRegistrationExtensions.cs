@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using MassTransit.Scheduling;
 using Quartz;
 using TaskFlow.Messaging.Scheduling;
 
@@ -37,8 +38,24 @@ public static class TaskFlowSchedulerRegistrationExtensions
         configurator.AddSingleton<ScheduledMessageSender>();
         configurator.AddSingleton<RunningJobs>();
 
-        configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));
+        configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
+                .SetMessageLimit(options.ConcurrentMessageLimit / 2)
+                .SetConcurrencyLimit(2)
+                .SetTimeLimit(options.Gathering)
+                .SetTimeLimitStart(BatchTimeLimitStart.FromFirst)))
+            .Endpoint(e => ConfigureEndpoint(e, options));
         configurator.AddConsumer<CancelScheduledMessageConsumer<TDbContext>>().Endpoint(e => ConfigureEndpoint(e, options));
+        configurator.AddConfigureEndpointsCallback((_, name, endpoint) =>
+        {
+            if (name != options.QueueName)
+                return;
+            // A token's schedule and cancel are taken in the order they arrive: a cancel that overtook its schedule
+            // (waiting in a batch) would delete nothing, and the message would go out. A message holds its partition
+            // until its batch is consumed (MassTransit acknowledges a batched message only then).
+            var partitioner = endpoint.CreatePartitioner(options.ConcurrentMessageLimit);
+            endpoint.UsePartitioner<ScheduleMessage>(partitioner, c => c.Message.CorrelationId);
+            endpoint.UsePartitioner<CancelScheduledMessage>(partitioner, c => c.Message.TokenId);
+        });
 
         // Named, so an application's own Quartz scheduler (the unnamed one) is left alone. Quartz 4 keeps its scheduler
         // repository per container, not per process, so several hosts in one process may share a name (the specs do).

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Reminders;
 using TaskFlow.Contracts;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Scheduling;
@@ -30,7 +31,7 @@ public static class MessagingExtensions
     /// again after growing pauses (for about a minute while PostgreSQL is unreachable), then moved to the _error queue.
     /// Messages published in a request are stored with the change and delivered after commit (bus outbox, in the API);
     /// consumers run behind an inbox, so a redelivered message is processed once (worker), unless their own keys make a
-    /// repeat harmless (the scheduler, the audit log, the notification inbox).
+    /// repeat harmless (the scheduler, the audit log, the notification inbox, the reminder planner).
     /// </summary>
     public static IHostApplicationBuilder AddTaskFlowMessaging(
         this IHostApplicationBuilder builder, MessagingRole role, Action<IBusRegistrationConfigurator>? configure = null)
@@ -83,7 +84,9 @@ public static class MessagingExtensions
                 // only add three transactions per message to the busiest queue of a reminder burst.
                 // A live push writes nothing to the database, and the notification inbox and the audit log store a batch
                 // of events idempotently by their ids in one transaction: the inbox's transactions would only slow them down.
+                // The reminder planner records its plans idempotently by task version and sends after its commit (ADR 0007).
                 if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue && name != Audit.AuditConsumerDefinition.Queue
+                    && name != ReminderPlannerDefinition.Queue
                     && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
                 endpoint.UseQuorumQueue(name, quorum);
@@ -131,6 +134,6 @@ public enum MessagingRole
     /// <summary>Publishes through the bus outbox and delivers it; consumes only to push events to its own browsers.</summary>
     Api,
 
-    /// <summary>Runs the consumers, each behind the inbox.</summary>
+    /// <summary>Runs the consumers: each behind the inbox, or idempotent by a key of its own where a batch stores it.</summary>
     Worker,
 }

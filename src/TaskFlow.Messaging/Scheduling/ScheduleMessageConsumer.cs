@@ -10,13 +10,14 @@ using Quartz;
 namespace TaskFlow.Messaging.Scheduling;
 
 /// <summary>
-/// Stores a <see cref="ScheduleMessage"/> under its token and makes sure its bucket has a trigger; a
+/// Stores each <see cref="ScheduleMessage"/> under its token and makes sure its bucket has a trigger; a
 /// <see cref="ScheduleRecurringMessage"/> becomes a Quartz cron trigger carrying the message.
-/// The row is written in its own short transaction on a DbContext of its own, outside any inbox around this consumer:
-/// the upsert is idempotent by token (a redelivery writes the same row again), and the trigger must be ensured only
-/// after the row has committed, which an enclosing inbox transaction would defer past it.
+/// <see cref="ScheduleMessage"/>s come in batches, whose rows are written in one short transaction on a DbContext of
+/// its own, outside any inbox around this consumer: the upsert is idempotent by token (a redelivery writes the same
+/// row again), and the triggers must be ensured only after the rows have committed, which an enclosing inbox
+/// transaction would defer past it. A burst of reminders set at once costs a transaction per batch, not per message.
 /// </summary>
-internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMessage>, IConsumer<ScheduleRecurringMessage>
+internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<ScheduleMessage>>, IConsumer<ScheduleRecurringMessage>
     where TDbContext : DbContext
 {
     private readonly IServiceScopeFactory scopeFactory;
@@ -32,20 +33,29 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
         this.counters = counters;
     }
 
-    public async Task Consume(ConsumeContext<ScheduleMessage> context)
+    public async Task Consume(ConsumeContext<Batch<ScheduleMessage>> context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        // A batch runs under the span of one of its messages: only a batch of one can continue its trace from there;
+        // the others keep their sender's span as the parent of the send, so each still continues its own trace.
+        var alone = context.Message.Length == 1;
+        var messages = context.Message.Select(m => Stored(m, alone)).ToList();
+        await using (var scope = scopeFactory.CreateAsyncScope())
+            await ScheduledMessageStore.UpsertAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), messages, context.CancellationToken);
+        foreach (var bucket in messages.Select(m => m.Bucket).Distinct().Order())
+            await triggers.EnsureAsync(bucket, context.CancellationToken);
+        counters.Scheduled(messages.Count);
+    }
+
+    private ScheduledMessage Stored(ConsumeContext<ScheduleMessage> context, bool traceFromHere)
+    {
         var command = context.Message;
         var dueTime = AsUtc(command.ScheduledTime);
-        var message = Capture(context, command.Payload, command.PayloadType, command.Destination);
+        var message = Capture(context, command.Payload, command.PayloadType, command.Destination, traceFromHere);
         message.TokenId = command.CorrelationId;
         message.DueTime = dueTime;
         message.Bucket = triggers.BucketOf(dueTime);
-
-        await using (var scope = scopeFactory.CreateAsyncScope())
-            await ScheduledMessageStore.UpsertAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), message, context.CancellationToken);
-        await triggers.EnsureAsync(message.Bucket, context.CancellationToken);
-        counters.Scheduled();
+        return message;
     }
 
     public async Task Consume(ConsumeContext<ScheduleRecurringMessage> context)
@@ -53,7 +63,7 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
         ArgumentNullException.ThrowIfNull(context);
         var command = context.Message;
         var schedule = command.Schedule;
-        var message = Capture(context, command.Payload, command.PayloadType, command.Destination);
+        var message = Capture(context, command.Payload, command.PayloadType, command.Destination, traceFromHere: true);
         message.TokenId = command.CorrelationId;
 
         var timeZone = string.IsNullOrWhiteSpace(schedule.TimeZoneId) ? TimeZoneInfo.Local : TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZoneId);
@@ -82,14 +92,15 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<ScheduleMe
     /// The payload re-wrapped in the received envelope (the sender's headers and ids stay), and the context to send it with:
     /// what MassTransit's Quartz consumer keeps in a trigger's job data.
     /// </summary>
-    private ScheduledMessage Capture<T>(ConsumeContext<T> context, object payload, string[] payloadType, Uri destination)
+    private ScheduledMessage Capture<T>(ConsumeContext<T> context, object payload, string[] payloadType, Uri destination, bool traceFromHere)
         where T : class
     {
         var body = context.SerializerContext.GetMessageSerializer(payload, payloadType)
             .GetMessageBody(new MessageSendContext<T>(context.Message)).GetString();
         var headers = context.Headers.GetAll().ToDictionary(h => h.Key, h => h.Value);
         // The due send continues the trace from this consume, whatever the ScheduleMessage's own headers carried.
-        MessagingTelemetry.KeepCurrent(headers);
+        if (traceFromHere)
+            MessagingTelemetry.KeepCurrent(headers);
         string? transportProperties = null;
         if (context.ReceiveContext.TryGetPayload<TransportReceiveContext>(out var transport) && transport.GetTransportProperties() is { } properties)
             transportProperties = SystemTextJsonMessageSerializer.Instance.SerializeDictionary(properties);

@@ -1,3 +1,4 @@
+using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
@@ -65,8 +66,26 @@ internal sealed class ScheduledMessageStore
         return cached!;
     }
 
-    /// <summary>One autocommitted statement: the row is committed when this returns.</summary>
-    public static async Task UpsertAsync(DbContext db, ScheduledMessage message, CancellationToken cancellationToken)
+    /// <summary>The rows are committed when this returns: one autocommitted statement for one, one transaction for more.</summary>
+    public static async Task UpsertAsync(DbContext db, IReadOnlyList<ScheduledMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 1)
+        {
+            await UpsertAsync(db, messages[0], cancellationToken);
+            return;
+        }
+
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.Database.AutoSavepointsEnabled = false;
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            foreach (var message in messages)
+                await UpsertAsync(db, message, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
+    }
+
+    private static async Task UpsertAsync(DbContext db, ScheduledMessage message, CancellationToken cancellationToken)
     {
         object?[] values =
         [

@@ -17,7 +17,7 @@ internal sealed class SchedulerCounters : IDisposable
         sent = meter.CreateCounter<long>(SchedulerMetrics.Sent, "{message}", "Scheduled messages sent to the broker");
     }
 
-    public void Scheduled() => scheduled.Add(1);
+    public void Scheduled(int count) => scheduled.Add(count);
 
     public void Sent() => sent.Add(1);
 

@@ -76,8 +76,17 @@ public sealed class TaskFlowSchedulerOptions
     /// <summary>How late a stored message must be before the sweep fires its bucket again (default 5 seconds).</summary>
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Concurrent ScheduleMessage/Cancel messages the scheduler endpoint consumes (default 16).</summary>
-    public int ConcurrentMessageLimit { get; set; } = 16;
+    /// <summary>
+    /// ScheduleMessage/Cancel messages the scheduler endpoint holds at once, one per token partition (default 64);
+    /// ScheduleMessages are stored in batches of up to half as many, two batches at a time.
+    /// </summary>
+    public int ConcurrentMessageLimit { get; set; } = 64;
+
+    /// <summary>
+    /// How long a batch of ScheduleMessages waits for more after its first (default 50 ms): what a schedule for now
+    /// may wait at most, against a transaction per handful of messages rather than per one or two at a steady rate.
+    /// </summary>
+    public TimeSpan Gathering { get; set; } = TimeSpan.FromMilliseconds(50);
 
     internal void Validate()
     {
@@ -89,7 +98,8 @@ public sealed class TaskFlowSchedulerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ClaimsPerBucket, 1, nameof(ClaimsPerBucket));
         ArgumentOutOfRangeException.ThrowIfLessThan(SendWindow, 1, nameof(SendWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(PrepareAhead, TimeSpan.Zero, nameof(PrepareAhead));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ConcurrentMessageLimit, 1, nameof(ConcurrentMessageLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ConcurrentMessageLimit, 2, nameof(ConcurrentMessageLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Gathering, TimeSpan.Zero, nameof(Gathering));
         ArgumentOutOfRangeException.ThrowIfLessThan(SweepInterval, TimeSpan.FromMilliseconds(100), nameof(SweepInterval));
     }
 }

@@ -14,8 +14,18 @@ public static class WorkerHost
 {
     /// <param name="consumers">Extra consumers a spec runs beside the worker's own.</param>
     /// <param name="configure">Settings and services a spec adds before the worker is composed (an exporter of its own).</param>
-    public static async Task<IHost> StartAsync(
+    public static Task<IHost> StartAsync(
         string databaseConnectionString, string brokerConnectionString, Action<MassTransit.IBusRegistrationConfigurator>? consumers = null,
+        Action<IHostApplicationBuilder>? configure = null) =>
+        StartWithAsync(databaseConnectionString, brokerConnectionString, bus =>
+        {
+            bus.AddTaskFlowWorkerConsumers();
+            consumers?.Invoke(bus);
+        }, configure);
+
+    /// <summary>A worker host that runs only <paramref name="consumers"/>: what one consumer costs, measured alone.</summary>
+    public static async Task<IHost> StartWithAsync(
+        string databaseConnectionString, string brokerConnectionString, Action<MassTransit.IBusRegistrationConfigurator> consumers,
         Action<IHostApplicationBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
@@ -29,11 +39,7 @@ public static class WorkerHost
         configure?.Invoke(builder);
         builder.AddTaskFlowTelemetry("taskflow-worker");
         builder.AddTaskFlowData();
-        builder.AddTaskFlowMessaging(MessagingRole.Worker, bus =>
-        {
-            bus.AddTaskFlowWorkerConsumers();
-            consumers?.Invoke(bus);
-        });
+        builder.AddTaskFlowMessaging(MessagingRole.Worker, consumers);
         var host = builder.Build();
         await host.StartAsync();
         // The worker serves before its bus is up (WaitUntilStarted is off, as in production): wait as a readiness
