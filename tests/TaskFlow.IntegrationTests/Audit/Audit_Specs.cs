@@ -18,9 +18,9 @@ public class When_a_task_goes_through_its_life : SignedInSpec
         (await User.PostAsync($"{TaskApi.Tasks}/{task.Id()}/reopen", null)).EnsureSuccessStatusCode();
         (await User.DeleteAsync($"{TaskApi.Tasks}/{task.Id()}")).EnsureSuccessStatusCode();
 
-        var history = await Eventually.MatchesAsync(
-            () => User.GetJsonAsync($"{TaskApi.Tasks}/{task.Id()}/history"),
-            page => page.GetProperty("items").GetArrayLength() >= 5, what: "five audit entries");
+        var history = (await Eventually.MatchesAsync(
+            () => User.GetHistoryAsync(task.Id()),
+            page => page?.GetProperty("items").GetArrayLength() >= 5, what: "five audit entries"))!.Value;
 
         var items = history.GetProperty("items").EnumerateArray().ToList();
         Assert.That(items.Select(i => i.GetProperty("type").GetString()), Is.EqualTo(new[] { "created", "updated", "completed", "reopened", "deleted" }));

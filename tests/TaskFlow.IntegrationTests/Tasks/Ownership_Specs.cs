@@ -148,8 +148,8 @@ public class When_another_user_reaches_for_a_task
     {
         (await alice.DeleteAsync($"{TaskApi.Tasks}/{alicesTask}")).EnsureSuccessStatusCode();
 
-        var history = await Eventually.MatchesAsync(() => alice.GetJsonAsync($"{TaskApi.Tasks}/{alicesTask}/history"),
-            page => page.GetProperty("items").GetArrayLength() == 2, what: "created and deleted in the history");
+        var history = (await Eventually.MatchesAsync(() => alice.GetHistoryAsync(alicesTask),
+            page => page?.GetProperty("items").GetArrayLength() == 2, what: "created and deleted in the history"))!.Value;
         var bobs = await bob.GetAsync($"{TaskApi.Tasks}/{alicesTask}/history");
 
         Assert.That(history.GetProperty("items")[1].GetProperty("type").GetString(), Is.EqualTo("deleted"));
