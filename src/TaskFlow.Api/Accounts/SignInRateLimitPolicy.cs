@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using TaskFlow.Api.Infrastructure;
 
 namespace TaskFlow.Api.Accounts;
 
@@ -15,7 +15,7 @@ internal sealed class SignInRateLimitPolicy(IOptions<AuthOptions> options) : IRa
     {
         context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-            context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            context.HttpContext.Response.SetRetryAfter(retryAfter);
         return new ValueTask(Results.Problem(
                 statusCode: StatusCodes.Status429TooManyRequests,
                 detail: "Too many attempts from this address; try again later.")

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
@@ -8,6 +9,14 @@ namespace TaskFlow.Api.Infrastructure;
 public static class HttpExtensions
 {
     public const long MaxRequestBodyBytes = 64 * 1024;
+
+    /// <summary>Sets Retry-After in whole seconds (RFC 9110 10.2.3), rounded up so a client never comes back early.</summary>
+    public static int SetRetryAfter(this HttpResponse response, TimeSpan retryAfter)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return seconds;
+    }
 
     /// <summary>JSON, RFC 9457 problem details for every error, the body size limit and the OpenAPI document.</summary>
     public static IHostApplicationBuilder AddTaskFlowHttp(this IHostApplicationBuilder builder)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -44,8 +43,7 @@ public static class OverloadExtensions
             options.OnRejected = (context, _) =>
             {
                 var retryAfter = context.HttpContext.RequestServices.GetRequiredService<IOptions<OverloadOptions>>().Value.RetryAfter;
-                var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                var seconds = context.HttpContext.Response.SetRetryAfter(retryAfter);
                 return new ValueTask(Results.Problem(
                         statusCode: StatusCodes.Status503ServiceUnavailable,
                         detail: $"The server is at capacity and did nothing with this request; try again in {seconds} s.")

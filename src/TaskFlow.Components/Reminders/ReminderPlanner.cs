@@ -31,22 +31,22 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
     // event still records its version, so an earlier one overtaking it (two workers) is recognised as old.
     public Task Consume(ConsumeContext<Batch<TaskCreated>> context) =>
         PlanAsync(context, context.Message
-            .Select(m => new TaskChange(m.Message.TaskId, m.Message.OwnerId, m.Message.Version, m.Message.Task))
+            .Select(m => TaskChange.Of(m.Message, m.Message.Task))
             .Where(c => c.Task is { Due: not null, Reminders.Count: > 0 }));
 
     public Task Consume(ConsumeContext<Batch<TaskUpdated>> context) =>
         PlanAsync(context, context.Message
             .Where(m => m.Message.Changed.Intersect(RelevantFields).Any())
-            .Select(m => new TaskChange(m.Message.TaskId, m.Message.OwnerId, m.Message.Version, m.Message.Task)));
+            .Select(m => TaskChange.Of(m.Message, m.Message.Task)));
 
     public Task Consume(ConsumeContext<Batch<TaskCompleted>> context) =>
-        PlanAsync(context, context.Message.Select(m => new TaskChange(m.Message.TaskId, m.Message.OwnerId, m.Message.Version, m.Message.Task)));
+        PlanAsync(context, context.Message.Select(m => TaskChange.Of(m.Message, m.Message.Task)));
 
     public Task Consume(ConsumeContext<Batch<TaskReopened>> context) =>
-        PlanAsync(context, context.Message.Select(m => new TaskChange(m.Message.TaskId, m.Message.OwnerId, m.Message.Version, m.Message.Task)));
+        PlanAsync(context, context.Message.Select(m => TaskChange.Of(m.Message, m.Message.Task)));
 
     public Task Consume(ConsumeContext<Batch<TaskDeleted>> context) =>
-        PlanAsync(context, context.Message.Select(m => new TaskChange(m.Message.TaskId, m.Message.OwnerId, m.Message.Version, Task: null)));
+        PlanAsync(context, context.Message.Select(m => TaskChange.Of(m.Message, task: null)));
 
     private async Task PlanAsync(ConsumeContext context, IEnumerable<TaskChange> events)
     {
@@ -71,10 +71,10 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
         foreach (var change in changes)
         {
             var plan = plans[change.TaskId];
-            var wanted = Wanted(change.TaskId, change.Task);
-            var wantedIds = wanted.Select(r => r.Id).ToArray();
             if (change.Version < plan.TaskVersion)
                 continue;
+            var wanted = Wanted(change.TaskId, change.Task);
+            var wantedIds = wanted.Select(r => r.Id).ToArray();
             if (change.Version > plan.TaskVersion)
             {
                 plan.DiscardedIds = plan.ReminderIds.Except(wantedIds).ToArray();
@@ -132,7 +132,10 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
             .ToDictionaryAsync(p => p.TaskId, cancellationToken);
     }
 
-    private sealed record TaskChange(Guid TaskId, Guid OwnerId, int Version, TaskSnapshot? Task);
+    private sealed record TaskChange(Guid TaskId, Guid OwnerId, int Version, TaskSnapshot? Task)
+    {
+        public static TaskChange Of(ITaskEvent e, TaskSnapshot? task) => new(e.TaskId, e.OwnerId, e.Version, task);
+    }
 }
 
 /// <summary>What <see cref="ReminderPlanner"/> planned last for a task.</summary>
