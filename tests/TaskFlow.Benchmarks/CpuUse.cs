@@ -14,7 +14,7 @@ internal sealed class CpuUse
     {
         this.system = system;
         api = ProcessTime(system.ApiPid);
-        worker = ProcessTime(system.WorkerPid);
+        worker = WorkersTime(system);
         machine = MachineTicks();
     }
 
@@ -23,9 +23,13 @@ internal sealed class CpuUse
     public (TimeSpan Api, TimeSpan Worker, double MachineBusy) Stop()
     {
         var (busy, total) = MachineTicks();
-        return (ProcessTime(system.ApiPid) - api, ProcessTime(system.WorkerPid) - worker,
+        return (ProcessTime(system.ApiPid) - api, WorkersTime(system) - worker,
             (double)(busy - machine.Busy) / Math.Max(1, total - machine.Total));
     }
+
+    /// <summary>All worker processes together: with several, the worker's CPU per operation is the sum of theirs.</summary>
+    public static TimeSpan WorkersTime(TaskFlowSystem system) =>
+        system.WorkerPids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + ProcessTime(pid));
 
     // /proc/<pid>/stat: utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
     public static TimeSpan ProcessTime(int pid) => Ticks(Fields(File.ReadAllText($"/proc/{pid}/stat")), children: false);

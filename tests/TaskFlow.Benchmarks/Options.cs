@@ -19,6 +19,9 @@ internal sealed record Options
     public int Connections { get; init; } = 5_000;
     public int ConnectionUsers { get; init; } = 50;
     public int Browser { get; init; }
+
+    /// <summary>Worker processes side by side (scale-out: the scheduler's due seconds are split between them).</summary>
+    public int Workers { get; init; } = 1;
     public string? Output { get; init; }
 
     public bool Runs(string scenario) => Only.Count == 0 || Only.Contains(scenario);
@@ -47,6 +50,7 @@ internal sealed record Options
                 "--connections" => options with { Connections = Count() },
                 "--connection-users" => options with { ConnectionUsers = Count() },
                 "--browser" => options with { Browser = Count() },
+                "--workers" => options with { Workers = Math.Max(1, Count()) },
                 "--output" => options with { Output = Value() },
                 _ => throw new ArgumentException($"unknown option {args[i]}; the README (Measuring) lists them"),
             };

@@ -14,7 +14,7 @@ var clock = Stopwatch.StartNew();
 
 AnsiConsole.MarkupLine($"[bold]TaskFlow benchmark[/]: results and logs in [blue]{Markup.Escape(Path.GetRelativePath(Environment.CurrentDirectory, folder))}[/]");
 var system = await AnsiConsole.Status().StartAsync("Starting TaskFlow", status =>
-    TaskFlowSystem.StartAsync(Path.Combine(folder, "logs"), step => status.Status($"Starting TaskFlow: {step}")));
+    TaskFlowSystem.StartAsync(Path.Combine(folder, "logs"), options.Workers, step => status.Status($"Starting TaskFlow: {step}")));
 // Ctrl-C or a kill: the processes, database and virtual host it made go with it.
 using var interrupted = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => system.DisposeAsync().AsTask().GetAwaiter().GetResult());
 using var terminated = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => system.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -14,7 +14,11 @@ internal static class Reminders
 {
     private const string Scenario = "reminders";
     private const string Prefix = "remind ";
-    private static readonly TimeSpan ClientTarget = TimeSpan.FromSeconds(2);
+    // Issue 19's targets on two cores: planning keeps pace with creation, the scheduler publishes a due second within
+    // two seconds, and people have their reminders within three.
+    private static readonly TimeSpan ScheduledTarget = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PublishedTarget = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ClientTarget = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Straggler = TimeSpan.FromMinutes(2);
 
     private const string Scheduled = """
@@ -73,22 +77,28 @@ internal static class Reminders
 
             var (published, stored, skipped) = await LatenessAsync(bench, count, fireAt);
             var atClients = lateness.Summarize();
-            bench.Report.Add(new Row(Scenario, $"{count:N0} reminders due in one second ({users.Length} users): created through the API, then all scheduled",
-                string.Create(CultureInfo.InvariantCulture, $"created in {createdIn.TotalSeconds:F1} s ({count / createdIn.TotalSeconds:N0}/s); {scheduled:N0} scheduled after {scheduledIn.TotalSeconds:F1} s ({scheduled / scheduledIn.TotalSeconds:N0}/s), {beforeTime.TotalSeconds:F1} s before their time{(created.Failed > 0 ? $"; {created.Failed} failed" : "")}")));
+            var workers = bench.Options.Workers == 1 ? "" : $", {bench.Options.Workers} workers";
+            var afterLastCreate = scheduledIn - createdIn;
+            bench.Report.Add(new Row(Scenario, $"{count:N0} reminders due in one second ({users.Length} users{workers}): created through the API, then all scheduled",
+                string.Create(CultureInfo.InvariantCulture, $"created in {createdIn.TotalSeconds:F1} s ({count / createdIn.TotalSeconds:N0}/s); {scheduled:N0} scheduled after {scheduledIn.TotalSeconds:F1} s ({scheduled / scheduledIn.TotalSeconds:N0}/s), {afterLastCreate.TotalSeconds:F1} s after the last create, {beforeTime.TotalSeconds:F1} s before their time{(created.Failed > 0 ? $"; {created.Failed} failed" : "")}"),
+                $"all, <= {ScheduledTarget.TotalSeconds:F0} s after the last create", scheduled == count && created.Failed == 0 && afterLastCreate <= ScheduledTarget));
             bench.Report.Add(new Row(Scenario, "ReminderTriggered published by the scheduler, late by",
-                string.Create(CultureInfo.InvariantCulture, $"p50 {published.P50:F0} / p99 {published.P99:F0} / max {published.Max:F0} ms ({published.Count:N0} recorded)")));
+                string.Create(CultureInfo.InvariantCulture, $"p50 {published.P50:F0} / p99 {published.P99:F0} / max {published.Max:F0} ms ({published.Count:N0} recorded)"),
+                $"all, <= {PublishedTarget.TotalSeconds:F0} s", published.Count == count && published.Max <= PublishedTarget.TotalMilliseconds));
             bench.Report.Add(new Row(Scenario, "notification stored in the owner's inbox, late by",
                 string.Create(CultureInfo.InvariantCulture, $"p50 {stored.P50:F0} / p99 {stored.P99:F0} / max {stored.Max:F0} ms ({stored.Count:N0} stored{(skipped > 0 ? $"; {skipped} planned only after their task fell due, never fired" : "")})")));
             bench.Report.Add(new Row(Scenario, "notification at the owner's SignalR client, late by",
                 string.Create(CultureInfo.InvariantCulture, $"p50 {atClients.P50:F0} / p95 {atClients.P95:F0} / p99 {atClients.P99:F0} / max {atClients.Max:F0} ms ({atClients.Count:N0} of {count:N0} arrived)"),
-                $"all, p99 < {ClientTarget.TotalSeconds:F0} s", atClients.Count == count && beforeTime > TimeSpan.Zero && atClients.P99 < ClientTarget.TotalMilliseconds));
+                $"all, p99 <= {ClientTarget.TotalSeconds:F0} s", atClients.Count == count && beforeTime > TimeSpan.Zero && atClients.P99 <= ClientTarget.TotalMilliseconds));
             bench.Report.Detail(Scenario, "burst", new
             {
                 count,
                 users = users.Length,
+                workers = bench.Options.Workers,
                 createdSeconds = createdIn.TotalSeconds,
                 scheduled,
                 scheduledSeconds = scheduledIn.TotalSeconds,
+                scheduledAfterLastCreateSeconds = afterLastCreate.TotalSeconds,
                 scheduledBeforeTimeSeconds = beforeTime.TotalSeconds,
                 skipped,
                 publishedLatenessMs = published,

@@ -102,7 +102,7 @@ internal sealed class ServerCounters : IAsyncDisposable
         var stats = MessageStats(await system.VirtualHost.StatisticsAsync());
         var postgres = CpuUse.ProcessTimes("postgres");
         return (new Counters(transactions, rows, Count(stats, "publish"), Count(stats, "deliver_get"),
-            Ms(CpuUse.ProcessTime(system.ApiPid)), Ms(CpuUse.ProcessTime(system.WorkerPid)), postgres.Values.Sum(t => Ms(t.WithChildren)),
+            Ms(CpuUse.ProcessTime(system.ApiPid)), Ms(CpuUse.WorkersTime(system)), postgres.Values.Sum(t => Ms(t.WithChildren)),
             Ms(CpuUse.ProcessTime(brokerPid)), Ms(CpuUse.ProcessTime(Environment.ProcessId)), sessions), postgres);
     }
 

@@ -39,6 +39,7 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
 
     /// <summary>Where the API listens: it binds port 0 and says which port it got, so nothing can take that port first.</summary>
     public Uri Api { get; private set; } = null!;
+    /// <summary>The first worker's address.</summary>
     public Uri Worker { get; private set; } = null!;
     public string Database => database.ConnectionString;
     public string Broker => virtualHost.ConnectionString;
@@ -47,7 +48,10 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
     public int WorkerPid { get; private set; }
 
 
-    public static async Task<TaskFlowSystem> StartAsync(string logs, Action<string> progress)
+    /// <summary>Every worker process, the first one's pid being <see cref="WorkerPid"/>.</summary>
+    public IReadOnlyList<int> WorkerPids { get; private set; } = [];
+
+    public static async Task<TaskFlowSystem> StartAsync(string logs, int workers, Action<string> progress)
     {
         Directory.CreateDirectory(logs);
         progress("creating a database and a virtual host");
@@ -63,17 +67,27 @@ internal sealed class TaskFlowSystem : IAsyncDisposable
                 if (migrate.ExitCode != 0)
                     throw new InvalidOperationException($"migrations failed: see {system.logs}/migrate.log");
             }
-            progress("starting the API and the worker");
+            progress(workers == 1 ? "starting the API and the worker" : $"starting the API and {workers} workers");
             var apiBound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var workerBound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
             var api = system.Start("TaskFlow.Api", "api", ["--urls", ListeningAddress.AnyPort], bound: apiBound);
-            var worker = system.Start("TaskFlow.Worker", "worker", ["--urls", ListeningAddress.AnyPort], bound: workerBound);
+            var started = Enumerable.Range(0, workers).Select(i =>
+            {
+                var bound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+                var name = i == 0 ? "worker" : $"worker{i + 1}";
+                return (Name: name, Process: system.Start("TaskFlow.Worker", name, ["--urls", ListeningAddress.AnyPort], bound: bound), Bound: bound);
+            }).ToList();
             system.ApiPid = api.Id;
-            system.WorkerPid = worker.Id;
+            system.WorkerPid = started[0].Process.Id;
+            system.WorkerPids = started.Select(w => w.Process.Id).ToList();
             system.Api = await BoundAsync(apiBound, api, "api");
-            system.Worker = await BoundAsync(workerBound, worker, "worker");
             await WaitReadyAsync(system.Api, api, "api");
-            await WaitReadyAsync(system.Worker, worker, "worker");
+            foreach (var (name, process, bound) in started)
+            {
+                var address = await BoundAsync(bound, process, name);
+                if (process.Id == system.WorkerPid)
+                    system.Worker = address;
+                await WaitReadyAsync(address, process, name);
+            }
             return system;
         }
         catch
