@@ -18,6 +18,13 @@ internal sealed class BucketShareListener<TDbContext>(
     ILogger<BucketShareListener<TDbContext>> logger) : BackgroundService
     where TDbContext : DbContext
 {
+    /// <summary>
+    /// Joins at once at most as many as Quartz fires buckets (<see cref="TaskFlowSchedulerOptions.MaxConcurrency"/>):
+    /// each holds <see cref="TaskFlowSchedulerOptions.ClaimsPerBucket"/> connections of the application's pool, and a
+    /// run of busy seconds must not take all of them. A bucket not joined is sent by the nodes already on it.
+    /// </summary>
+    private int joining;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
@@ -34,12 +41,16 @@ internal sealed class BucketShareListener<TDbContext>(
     {
         try
         {
-            if (running.Firing)
+            if (Interlocked.Increment(ref joining) <= options.MaxConcurrency && running.Firing)
                 await firing.JoinAsync(bucket, stoppingToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             logger.LogWarning(exception, "Could not join sending bucket {Bucket}; the other nodes send it", bucket);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref joining);
         }
     }
 }
