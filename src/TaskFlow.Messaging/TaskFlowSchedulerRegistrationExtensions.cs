@@ -37,6 +37,8 @@ public static class TaskFlowSchedulerRegistrationExtensions
         configurator.AddSingleton<SchedulerCounters>();
         configurator.AddSingleton<ScheduledMessageSender>();
         configurator.AddSingleton<RunningJobs>();
+        configurator.AddSingleton<BucketAnnouncer<TDbContext>>();
+        configurator.AddSingleton<BucketFiring<TDbContext>>();
 
         configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
                 .SetMessageLimit(options.ConcurrentMessageLimit / 2)
@@ -87,6 +89,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
         });
         configurator.AddHostedService<SchedulerLifetime>();
         configurator.AddHostedService<OverdueBucketSweeper<TDbContext>>();
+        configurator.AddHostedService<BucketShareListener<TDbContext>>();
         return configurator;
     }
 

@@ -18,11 +18,16 @@ internal sealed class SchedulerLifetime(BucketTriggers triggers, RunningJobs job
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StartedAsync(CancellationToken cancellationToken) => await (await triggers.SchedulerAsync(cancellationToken)).Start(cancellationToken);
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        await (await triggers.SchedulerAsync(cancellationToken)).Start(cancellationToken);
+        jobs.Firing = true;
+    }
 
     /// <summary>Other nodes of the cluster take the triggers this one no longer acquires.</summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        jobs.Firing = false;
         await (await triggers.SchedulerAsync(cancellationToken)).Standby(cancellationToken);
         try
         {

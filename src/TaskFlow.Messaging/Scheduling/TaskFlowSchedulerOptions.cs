@@ -37,14 +37,16 @@ public sealed class TaskFlowSchedulerOptions
     public int MaxConcurrency { get; set; } = 4;
 
     /// <summary>
-    /// Rows claimed (and then sent) per transaction (default 2,500): with <see cref="ClaimsPerBucket"/>, a second of
-    /// 10,000 messages is claimed and ready before it begins.
+    /// Rows claimed (and then sent) per transaction (default 500). A node holds at most
+    /// <see cref="ClaimsPerBucket"/> × this many rows of a second at once, claimed before the second begins; the rest
+    /// is claimed as those are sent, by this node and by the others that join it (a full claim is what asks them), so
+    /// a second of 10,000 is split between the nodes rather than claimed whole by the first.
     /// </summary>
-    public int QueryMessageLimit { get; set; } = 2500;
+    public int QueryMessageLimit { get; set; } = 500;
 
     /// <summary>
-    /// Transactions that claim and send one bucket side by side (default 4): a due second holding ten thousand
-    /// messages is claimed in a few round trips rather than one batch after another.
+    /// Transactions that claim and send one bucket side by side on each node (default 4): while some send, the others
+    /// delete what was confirmed and claim the next rows.
     /// </summary>
     public int ClaimsPerBucket { get; set; } = 4;
 
