@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Contracts;
 using TaskFlow.IntegrationTests.Infrastructure;
+using TaskFlow.Testing;
 using static TaskFlow.IntegrationTests.Audit.When_the_audit_log_reaches_a_month_without_a_partition;
 
 namespace TaskFlow.IntegrationTests.Reminders;
