@@ -1,5 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskFlow.Messaging.Scheduling;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;
@@ -43,6 +45,29 @@ public class When_a_schedule_arrives_again_after_its_cancel
             Assert.That(await environment.Database.CountAsync("SELECT count(*) FROM scheduled_message WHERE token_id = @token", token), Is.Zero,
                 "nothing stored under the cancelled token");
         });
+    }
+
+    [Test]
+    public async Task Should_forget_a_tombstone_after_the_retention_and_keep_a_younger_one()
+    {
+        await using var environment = await SpecEnvironment.CreateAsync("tombprune");
+        // Swept by hand below: the host's own sweep waits for its first interval.
+        var host = await environment.StartSchedulerHostAsync(o =>
+        {
+            o.SweepInterval = TimeSpan.FromMinutes(10);
+            o.TombstoneRetention = TimeSpan.FromHours(1);
+        });
+        var old = Guid.NewGuid();
+        var young = Guid.NewGuid();
+        await environment.Database.ExecuteAsync($"""
+            INSERT INTO scheduled_message_tombstone (token_id, cancelled) VALUES
+                ('{old}', now() - interval '61 minutes'), ('{young}', now() - interval '59 minutes')
+            """);
+
+        await host.Services.GetServices<IHostedService>().OfType<OverdueBucketSweeper<SpecDbContext>>().Single().SweepAsync(CancellationToken.None);
+
+        Assert.That(await environment.Database.ReadStringsAsync("SELECT token_id::text FROM scheduled_message_tombstone"),
+            Is.EqualTo(new[] { young.ToString() }));
     }
 
     private static Task<ScheduledMessage<Reminder>> ScheduleAsync(SpecHost host, Reminder reminder, DateTime at, Guid messageId) =>
