@@ -121,6 +121,31 @@ public class When_a_saga_schedules_behind_the_inbox
         });
     }
 
+    [Test]
+    public async Task Should_send_every_one_of_a_burst_set_just_before_its_second()
+    {
+        const int count = 200;
+        var ids = Enumerable.Range(0, count).Select(_ => NewId.NextGuid()).ToArray();
+        // Inside the window where each commit's trigger is looked up in Quartz's store rather than remembered: the
+        // steps share those lookups, and one that began before a step committed must not count for it. The sweep is
+        // 10 minutes away here, so a row whose trigger was missed would not arrive within the wait.
+        var due = DateTime.UtcNow.AddSeconds(3);
+
+        await SendAsync(ids.Select(id => (object)new SetAlarm(id, due)).ToArray());
+
+        await Eventually.HoldsAsync(async () => await environment.Database.CountAsync(
+            "SELECT count(*) FROM alarm WHERE correlation_id = ANY(@ids) AND current_state = 'Rang'", ("ids", ids)) == count,
+            "every alarm rang", TimeSpan.FromSeconds(60));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await environment.Database.CountAsync(
+                "SELECT count(*) FROM alarm WHERE correlation_id = ANY(@ids) AND sent_at < @due", ("ids", ids), ("due", due.AddMilliseconds(-50))), Is.Zero,
+                "none early");
+            Assert.That(schedulerQueue.Received, Is.Zero, "nothing on the scheduler queue");
+        });
+        await Eventually.HoldsAsync(async () => await environment.Database.CountAsync("SELECT count(*) FROM scheduled_message") == 0, "all sent rows removed");
+    }
+
     private async Task SendAsync(params object[] messages)
     {
         var endpoint = await worker.Bus.GetSendEndpoint(new Uri("queue:alarms"));

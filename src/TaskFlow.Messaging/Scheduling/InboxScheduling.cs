@@ -27,6 +27,9 @@ internal sealed class InboxScheduling<TDbContext>(
 
 internal abstract class InboxScheduling(BucketTriggers triggers, SchedulerCounters counters, IBus bus, TimeProvider clock, ILogger logger)
 {
+    private readonly Lock ensuring = new();
+    private readonly Dictionary<DateTime, BucketEnsure> ensures = [];
+
     public TransactionSchedules Begin(DbContext db) => new(db, this);
 
     internal IBusTopology Topology => bus.Topology;
@@ -39,13 +42,62 @@ internal abstract class InboxScheduling(BucketTriggers triggers, SchedulerCounte
         try
         {
             foreach (var bucket in buckets.Order())
-                await triggers.EnsureAsync(bucket, cancellationToken);
+                await EnsureAfterCommitAsync(bucket).WaitAsync(cancellationToken);
         }
         catch (Exception exception)
         {
             // The rows are committed; failing the message now would only redeliver it to an inbox that has it consumed.
             logger.LogWarning(exception, "A bucket trigger could not be ensured after its schedule committed; the overdue sweep fires it");
         }
+    }
+
+    /// <summary>
+    /// An ensure of the bucket that begins after this call, shared by every commit made before it begins: a burst of
+    /// steps into a second about to fire (when each ensure reads Quartz's store) costs one ensure per one under way,
+    /// not one per step.
+    /// </summary>
+    private Task EnsureAfterCommitAsync(DateTime bucket)
+    {
+        lock (ensuring)
+        {
+            if (!ensures.TryGetValue(bucket, out var state))
+                ensures[bucket] = state = new BucketEnsure();
+            var previous = state.Running;
+            return state.Next ??= Task.Run(() => RunNextAsync(bucket, state, previous));
+        }
+    }
+
+    private async Task RunNextAsync(DateTime bucket, BucketEnsure state, Task previous)
+    {
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (ensuring)
+        {
+            // Begun: a commit from now on needs an ensure after this one.
+            state.Running = state.Next!;
+            state.Next = null;
+        }
+
+        try
+        {
+            await triggers.EnsureAsync(bucket, CancellationToken.None);
+        }
+        finally
+        {
+            lock (ensuring)
+            {
+                if (state.Next is null && ensures.TryGetValue(bucket, out var current) && ReferenceEquals(current, state))
+                    ensures.Remove(bucket);
+            }
+        }
+    }
+
+    private sealed class BucketEnsure
+    {
+        /// <summary>The ensure under way, which may have read Quartz's store before a later commit.</summary>
+        public Task Running { get; set; } = Task.CompletedTask;
+
+        /// <summary>The ensure that begins once <see cref="Running"/> has ended.</summary>
+        public Task? Next { get; set; }
     }
 }
 
