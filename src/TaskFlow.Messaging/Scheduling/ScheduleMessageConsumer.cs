@@ -12,10 +12,11 @@ namespace TaskFlow.Messaging.Scheduling;
 /// <summary>
 /// Stores each <see cref="ScheduleMessage"/> under its token and makes sure its bucket has a trigger; a
 /// <see cref="ScheduleRecurringMessage"/> becomes a Quartz cron trigger carrying the message.
-/// <see cref="ScheduleMessage"/>s come in batches, whose rows are written in one statement on a DbContext of
-/// its own (a token cancelled already is left out), outside any inbox around this consumer: the upsert is idempotent by token (a redelivery writes the same
-/// row again), and the triggers must be ensured only after the rows have committed, which an enclosing inbox
-/// transaction would defer past it. A burst of messages scheduled at once costs a statement per batch, not per message.
+/// <see cref="ScheduleMessage"/>s come in batches, whose rows are written in one statement on a DbContext of its own
+/// (a token cancelled already is left out), outside any inbox around this consumer: the upsert is idempotent by token
+/// (a redelivery writes the same row again), and the triggers must be ensured only after the rows have committed,
+/// which an enclosing inbox transaction would defer past it. A burst of messages scheduled at once costs a statement
+/// per batch, not per message.
 /// </summary>
 internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<ScheduleMessage>>, IConsumer<ScheduleRecurringMessage>
     where TDbContext : DbContext
