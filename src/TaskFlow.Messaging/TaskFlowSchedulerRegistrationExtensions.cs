@@ -15,6 +15,8 @@ namespace TaskFlow.Messaging;
 /// <c>CancelScheduledRecurringMessage</c> on one queue, and a clustered Quartz scheduler that sends the messages when due.
 /// Every process that schedules points MassTransit at the queue with its own calls:
 /// <c>x.AddMessageScheduler(TaskFlowScheduler.Address())</c> and <c>cfg.UseMessageScheduler(TaskFlowScheduler.Address())</c>.
+/// In the process that runs the service, consumers behind the TaskFlow inbox of the same DbContext schedule in their
+/// own transaction instead (<see cref="TaskFlowSchedulerOptions.InboxScheduling"/>).
 /// </summary>
 public static class TaskFlowSchedulerRegistrationExtensions
 {
@@ -39,6 +41,8 @@ public static class TaskFlowSchedulerRegistrationExtensions
         configurator.AddSingleton<RunningJobs>();
         configurator.AddSingleton<BucketAnnouncer<TDbContext>>();
         configurator.AddSingleton<BucketFiring<TDbContext>>();
+        if (options.InboxScheduling)
+            configurator.AddSingleton<InboxScheduling<TDbContext>>();
 
         configurator.AddConsumer<ScheduleMessageConsumer<TDbContext>>((_, consumer) => consumer.Options<BatchOptions>(batch => batch
                 .SetMessageLimit(options.ConcurrentMessageLimit / 2)

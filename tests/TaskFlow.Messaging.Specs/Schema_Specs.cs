@@ -60,7 +60,7 @@ public class When_the_messaging_migration_is_applied
             StringComparison.Ordinal);
         var migratedColumns = await migrated.ReadStringsAsync(columns);
 
-        Assert.That(migratedColumns, Has.Count.EqualTo(19));
+        Assert.That(migratedColumns, Has.Count.EqualTo(21));
         Assert.That(migratedColumns, Is.EqualTo(await fromModel.ReadStringsAsync(columns)));
         Assert.That(await migrated.ReadStringsAsync(indexes), Is.EqualTo(await fromModel.ReadStringsAsync(indexes)));
         Assert.That(await migrated.CountAsync("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'qrtz\\_%'"),

@@ -2,13 +2,16 @@ using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Messaging.Inbox;
 
 /// <summary>
 /// The consume context one inbox step hands to MassTransit's outbox pipe: its flags come from the locked
 /// <see cref="InboxState"/>, and every send or publish of the consumer (context, injected IPublishEndpoint,
-/// scheduler) becomes an <see cref="OutboxMessage"/> row in the same transaction.
+/// scheduler) becomes an <see cref="OutboxMessage"/> row in the same transaction. With transactional scheduling
+/// (<see cref="InboxScheduling{TDbContext}"/>) the consumer's scheduler writes <see cref="ScheduledMessage"/> rows in
+/// that transaction instead of sending ScheduleMessage through the outbox.
 /// </summary>
 internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeContextProxy<TMessage>
     where TDbContext : DbContext
@@ -27,6 +30,9 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         this.db = db;
         this.inbox = inbox;
         this.transaction = transaction;
+        // Replaces the endpoint scheduler MassTransit's proxy constructor just re-created on this context.
+        if (transaction.Schedules is { } schedules)
+            context.AddOrUpdatePayload(() => schedules.SchedulerFor(this), _ => schedules.SchedulerFor(this));
     }
 
     public override Guid? MessageId => inbox.MessageId;
@@ -86,6 +92,9 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
 
     public override Task AddSend<T>(SendContext<T> context)
     {
+        // Scheduled, not sent: nothing for the delivery step, so the transaction needs no commit before it.
+        if (transaction.Schedules is { } schedules && context.TryGetPayload<PendingSchedule>(out var schedule))
+            return schedules.StoreAsync(context, schedule, SerializerContext, CancellationToken);
         var message = OutboxMessage.FromSendContext(context, SerializerContext, clock.GetUtcNow().UtcDateTime);
         message.InboxMessageId = inbox.MessageId;
         message.InboxConsumerId = ConsumerId;
@@ -102,7 +111,7 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
 }
 
 /// <summary>What the steps of one inbox transaction share.</summary>
-internal sealed class InboxTransaction(bool inserted)
+internal sealed class InboxTransaction(bool inserted, TransactionSchedules? schedules = null)
 {
     /// <summary>
     /// This transaction's upsert created the row, stored as consumed and delivered already: if the consumer succeeds
@@ -116,4 +125,7 @@ internal sealed class InboxTransaction(bool inserted)
 
     /// <summary>Whether the consumer sent or published anything.</summary>
     public bool AddedMessages { get; set; }
+
+    /// <summary>Where the consumer's scheduler writes, when scheduling is transactional.</summary>
+    public TransactionSchedules? Schedules { get; } = schedules;
 }

@@ -4,6 +4,8 @@ using System.Diagnostics;
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Messaging.Inbox;
 
@@ -13,12 +15,14 @@ namespace TaskFlow.Messaging.Inbox;
 /// the consume scope's DbContext (steps that need no commit in between share one), holding the (message, consumer)
 /// row with <c>SELECT ... FOR UPDATE</c>. The row is
 /// created with <c>INSERT ... ON CONFLICT DO NOTHING</c>, so a concurrent duplicate waits for the first instead of
-/// failing, then finds it consumed.
+/// failing, then finds it consumed. In a process that runs the scheduler service the consumer's scheduler writes in
+/// this transaction too (<see cref="InboxScheduling{TDbContext}"/>), and the triggers are ensured after the commit.
 /// </summary>
 internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServiceProvider provider, TimeProvider clock) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
     private static string? upsertStatement;
+    private readonly InboxScheduling? scheduling = provider.GetService<InboxScheduling<TDbContext>>();
 
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
@@ -64,7 +68,8 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
             var inbox = locked ?? throw new InvalidOperationException("The inbox row was neither inserted nor found.");
             // The upsert inserts a first receive with a count of 1 and adds to the count of an existing row, which is at
             // least 1: a first step that reads 1 created the row itself.
-            var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1);
+            using var schedules = scheduling?.Begin(db);
+            var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1, schedules);
 
             // MassTransit's pipe takes one step per call: consume, deliver what the consumer sent, finish. Only the
             // messages a consumer sent need their own commit before delivery; every other step joins this transaction,
@@ -91,6 +96,9 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
                 await context.NotifyFaulted(timer.Elapsed, TypeCache<T>.ShortName, exception);
                 throw;
             }
+
+            if (schedules is not null)
+                await schedules.CommittedAsync(context.CancellationToken);
 
             return outboxContext.ContinueProcessing;
         }

@@ -12,10 +12,11 @@ namespace TaskFlow.Messaging.Scheduling;
 /// <summary>
 /// Stores each <see cref="ScheduleMessage"/> under its token and makes sure its bucket has a trigger; a
 /// <see cref="ScheduleRecurringMessage"/> becomes a Quartz cron trigger carrying the message.
-/// <see cref="ScheduleMessage"/>s come in batches, whose rows are written in one short transaction on a DbContext of
-/// its own, outside any inbox around this consumer: the upsert is idempotent by token (a redelivery writes the same
-/// row again), and the triggers must be ensured only after the rows have committed, which an enclosing inbox
-/// transaction would defer past it. A burst of reminders set at once costs a transaction per batch, not per message.
+/// <see cref="ScheduleMessage"/>s come in batches, whose rows are written in one statement on a DbContext of its own
+/// (a token cancelled already is left out), outside any inbox around this consumer: the upsert is idempotent by token
+/// (a redelivery writes the same row again), and the triggers must be ensured only after the rows have committed,
+/// which an enclosing inbox transaction would defer past it. A burst of messages scheduled at once costs a statement
+/// per batch, not per message.
 /// </summary>
 internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<ScheduleMessage>>, IConsumer<ScheduleRecurringMessage>
     where TDbContext : DbContext
@@ -50,7 +51,7 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<Sche
     private ScheduledMessage Stored(ConsumeContext<ScheduleMessage> context, bool traceFromHere)
     {
         var command = context.Message;
-        var dueTime = AsUtc(command.ScheduledTime);
+        var dueTime = ScheduledMessage.AsUtc(command.ScheduledTime);
         var message = Capture(context, command.Payload, command.PayloadType, command.Destination, traceFromHere);
         message.TokenId = command.CorrelationId;
         message.DueTime = dueTime;
@@ -122,16 +123,9 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<Sche
             SourceAddress = context.SourceAddress,
             ResponseAddress = context.ResponseAddress,
             FaultAddress = context.FaultAddress,
-            ExpirationTime = context.ExpirationTime is { } expiration ? AsUtc(expiration) : null,
+            ExpirationTime = context.ExpirationTime is { } expiration ? ScheduledMessage.AsUtc(expiration) : null,
         };
     }
-
-    private static DateTime AsUtc(DateTime time) => time.Kind switch
-    {
-        DateTimeKind.Local => time.ToUniversalTime(),
-        DateTimeKind.Utc => time,
-        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
-    };
 }
 
 /// <summary>Deletes a scheduled message by token, or a recurring schedule by id and group.</summary>
@@ -140,19 +134,26 @@ internal sealed class CancelScheduledMessageConsumer<TDbContext> : IConsumer<Can
 {
     private readonly IServiceScopeFactory scopeFactory;
     private readonly BucketTriggers triggers;
+    private readonly TimeProvider clock;
 
-    public CancelScheduledMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers)
+    public CancelScheduledMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers, TimeProvider clock)
     {
         this.scopeFactory = scopeFactory;
         this.triggers = triggers;
+        this.clock = clock;
     }
 
-    /// <summary>The bucket's trigger stays: it may hold other messages, and an empty firing costs one query.</summary>
+    /// <summary>
+    /// The token's row goes and its tombstone stays, so that its ScheduleMessage, should it come again (redelivered,
+    /// retried by its sender), is not stored. The bucket's trigger stays: it may hold other messages, and an empty
+    /// firing costs one query.
+    /// </summary>
     public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         await using var scope = scopeFactory.CreateAsyncScope();
-        await ScheduledMessageStore.DeleteAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), context.Message.TokenId, context.CancellationToken);
+        await ScheduledMessageStore.CancelAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), context.Message.TokenId,
+            clock.GetUtcNow().UtcDateTime, context.CancellationToken);
     }
 
     public async Task Consume(ConsumeContext<CancelScheduledRecurringMessage> context)

@@ -78,6 +78,43 @@ public class ScheduledMessage : OutboxMessageContext
         properties = StoredSendContext.ReadProperties(deserializer, Properties);
     }
 
+    /// <summary>
+    /// A send context MassTransit built completely, to go out at its time: the same columns an outbox row takes
+    /// (<see cref="OutboxMessage.FromSendContext{T}"/>); token, due time and bucket are the caller's.
+    /// </summary>
+    public static ScheduledMessage FromSendContext<T>(SendContext<T> context, IObjectDeserializer deserializer, DateTime now)
+        where T : class
+    {
+        var sent = OutboxMessage.FromSendContext(context, deserializer, now);
+        return new ScheduledMessage
+        {
+            Created = now,
+            DestinationAddress = sent.DestinationAddress ?? throw new MessageException(typeof(T), "A scheduled message needs a destination address."),
+            MessageId = sent.MessageId,
+            ContentType = sent.ContentType,
+            MessageType = sent.MessageType,
+            Body = sent.Body,
+            Headers = sent.Headers,
+            Properties = sent.Properties,
+            ConversationId = sent.ConversationId,
+            CorrelationId = sent.CorrelationId,
+            InitiatorId = sent.InitiatorId,
+            RequestId = sent.RequestId,
+            SourceAddress = sent.SourceAddress,
+            ResponseAddress = sent.ResponseAddress,
+            FaultAddress = sent.FaultAddress,
+            ExpirationTime = sent.ExpirationTime,
+        };
+    }
+
+    /// <summary>A time as MassTransit's schedulers read it: local converted, unspecified taken as UTC.</summary>
+    public static DateTime AsUtc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Local => time.ToUniversalTime(),
+        DateTimeKind.Utc => time,
+        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+    };
+
     /// <summary>The moment it actually went out, as MassTransit's Quartz job records it (<c>MT-Quartz-Sent</c>).</summary>
     public void StampSent(DateTime sentTime)
     {

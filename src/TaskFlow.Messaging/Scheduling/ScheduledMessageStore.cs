@@ -1,7 +1,8 @@
-using System.Data;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace TaskFlow.Messaging.Scheduling;
 
@@ -16,21 +17,23 @@ internal sealed class ScheduledMessageStore
     private ScheduledMessageStore(IModel model)
     {
         var table = new OutboxTables.Table<ScheduledMessage>(model, MappingCall);
-        var columns = new[]
-        {
-            table.Column(m => m.TokenId), table.Column(m => m.DueTime), table.Column(m => m.Bucket), table.Column(m => m.Created),
-            table.Column(m => m.DestinationAddress), table.Column(m => m.MessageId), table.Column(m => m.ContentType),
-            table.Column(m => m.MessageType), table.Column(m => m.Body), table.Column(m => m.Headers), table.Column(m => m.Properties),
-            table.Column(m => m.ConversationId), table.Column(m => m.CorrelationId), table.Column(m => m.InitiatorId),
-            table.Column(m => m.RequestId), table.Column(m => m.SourceAddress), table.Column(m => m.ResponseAddress),
-            table.Column(m => m.FaultAddress), table.Column(m => m.ExpirationTime),
-        };
-        var token = columns[0];
-        var placeholders = string.Join(", ", columns.Select((_, i) => "{" + i + "}"));
+        var tombstones = new OutboxTables.Table<ScheduledMessageTombstone>(model, MappingCall);
+        var columns = string.Join(", ", Columns.Select(c => table.Column(c.Property)));
+        var token = table.Column(m => m.TokenId);
+        var tombstoneToken = tombstones.Column(t => t.TokenId);
+        var cancelled = tombstones.Column(t => t.Cancelled);
+        var arrays = string.Join(", ", Columns.Select((_, i) => "{" + i + "}"));
+        // One statement for the whole batch, whatever its size; a token with a tombstone is left out in the same statement.
         UpsertStatement = $"""
-            INSERT INTO {table.Name} ({string.Join(", ", columns)})
-            VALUES ({placeholders})
-            ON CONFLICT ({token}) DO UPDATE SET {string.Join(", ", columns.Skip(1).Select(c => $"{c} = EXCLUDED.{c}"))}
+            INSERT INTO {table.Name} ({columns})
+            SELECT m.* FROM unnest({arrays}) AS m({columns})
+            WHERE NOT EXISTS (SELECT 1 FROM {tombstones.Name} t WHERE t.{tombstoneToken} = m.{token})
+            ON CONFLICT ({token}) DO UPDATE SET {string.Join(", ", Columns.Skip(1).Select(c => table.Column(c.Property)).Select(c => $"{c} = EXCLUDED.{c}"))}
+            """;
+        CancelStatement = $$"""
+            WITH removed AS (DELETE FROM {{table.Name}} WHERE {{token}} = {0})
+            INSERT INTO {{tombstones.Name}} ({{tombstoneToken}}, {{cancelled}}) VALUES ({0}, {1})
+            ON CONFLICT ({{tombstoneToken}}) DO UPDATE SET {{cancelled}} = EXCLUDED.{{cancelled}}
             """;
         var bucket = table.Column(m => m.Bucket);
         var due = table.Column(m => m.DueTime);
@@ -42,8 +45,47 @@ internal sealed class ScheduledMessageStore
             """;
     }
 
-    /// <summary>Insert, or move the message already stored under the same token (MassTransit's reschedule).</summary>
+    /// <summary>The stored columns, each with the array of a batch's values the upsert unnests (token first).</summary>
+    private static readonly Column[] Columns =
+    [
+        Column.Of(m => m.TokenId, NpgsqlDbType.Uuid, b => b.Select(m => m.TokenId).ToArray()),
+        Column.Of(m => m.DueTime, NpgsqlDbType.TimestampTz, b => b.Select(m => m.DueTime).ToArray()),
+        Column.Of(m => m.Bucket, NpgsqlDbType.TimestampTz, b => b.Select(m => m.Bucket).ToArray()),
+        Column.Of(m => m.Created, NpgsqlDbType.TimestampTz, b => b.Select(m => m.Created).ToArray()),
+        Column.Of(m => m.DestinationAddress, NpgsqlDbType.Text, b => b.Select(m => m.DestinationAddress.ToString()).ToArray()),
+        Column.Of(m => m.MessageId, NpgsqlDbType.Uuid, b => b.Select(m => m.MessageId).ToArray()),
+        Column.Of(m => m.ContentType, NpgsqlDbType.Text, b => b.Select(m => m.ContentType).ToArray()),
+        Column.Of(m => m.MessageType, NpgsqlDbType.Text, b => b.Select(m => m.MessageType).ToArray()),
+        Column.Of(m => m.Body, NpgsqlDbType.Text, b => b.Select(m => m.Body).ToArray()),
+        Column.Of(m => m.Headers, NpgsqlDbType.Text, b => b.Select(m => m.Headers).ToArray()),
+        Column.Of(m => m.Properties, NpgsqlDbType.Text, b => b.Select(m => m.Properties).ToArray()),
+        Column.Of(m => m.ConversationId, NpgsqlDbType.Uuid, b => b.Select(m => m.ConversationId).ToArray()),
+        Column.Of(m => m.CorrelationId, NpgsqlDbType.Uuid, b => b.Select(m => m.CorrelationId).ToArray()),
+        Column.Of(m => m.InitiatorId, NpgsqlDbType.Uuid, b => b.Select(m => m.InitiatorId).ToArray()),
+        Column.Of(m => m.RequestId, NpgsqlDbType.Uuid, b => b.Select(m => m.RequestId).ToArray()),
+        Column.Of(m => m.SourceAddress, NpgsqlDbType.Text, b => b.Select(m => m.SourceAddress?.ToString()).ToArray()),
+        Column.Of(m => m.ResponseAddress, NpgsqlDbType.Text, b => b.Select(m => m.ResponseAddress?.ToString()).ToArray()),
+        Column.Of(m => m.FaultAddress, NpgsqlDbType.Text, b => b.Select(m => m.FaultAddress?.ToString()).ToArray()),
+        Column.Of(m => m.ExpirationTime, NpgsqlDbType.TimestampTz, b => b.Select(m => m.ExpirationTime).ToArray()),
+    ];
+
+    private sealed record Column(Expression<Func<ScheduledMessage, object?>> Property, NpgsqlDbType Type, Func<IReadOnlyList<ScheduledMessage>, object> Values)
+    {
+        public static Column Of(Expression<Func<ScheduledMessage, object?>> property, NpgsqlDbType type, Func<IReadOnlyList<ScheduledMessage>, object> values) =>
+            new(property, type, values);
+
+        public NpgsqlParameter Parameter(IReadOnlyList<ScheduledMessage> batch) =>
+            new() { NpgsqlDbType = NpgsqlDbType.Array | Type, Value = Values(batch) };
+    }
+
+    /// <summary>
+    /// Insert, or move the message already stored under the same token (MassTransit's reschedule), unless the token
+    /// was cancelled.
+    /// </summary>
     public string UpsertStatement { get; }
+
+    /// <summary>Delete the token's message and leave its tombstone.</summary>
+    public string CancelStatement { get; }
 
     /// <summary>
     /// The rows of a bucket and of every earlier one (stragglers) due by the horizon, soonest first, that no other
@@ -66,39 +108,28 @@ internal sealed class ScheduledMessageStore
         return cached!;
     }
 
-    /// <summary>The rows are committed when this returns: one autocommitted statement for one, one transaction for more.</summary>
+    /// <summary>
+    /// One statement, atomic by itself or part of the caller's transaction. Of several messages under one token the
+    /// last wins (one statement cannot upsert a row twice), as it would in that order one by one.
+    /// </summary>
     public static async Task UpsertAsync(DbContext db, IReadOnlyList<ScheduledMessage> messages, CancellationToken cancellationToken)
     {
-        if (messages.Count == 1)
-        {
-            await UpsertAsync(db, messages[0], cancellationToken);
+        if (messages.Count == 0)
             return;
-        }
-
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            db.Database.AutoSavepointsEnabled = false;
-            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            foreach (var message in messages)
-                await UpsertAsync(db, message, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        });
+        var batch = messages.Select((m, i) => (m, i)).GroupBy(x => x.m.TokenId).Select(g => g.Last()).OrderBy(x => x.i).Select(x => x.m).ToList();
+        await db.Database.ExecuteSqlRawAsync(For(db).UpsertStatement, Columns.Select(c => c.Parameter(batch)), cancellationToken);
     }
 
-    private static async Task UpsertAsync(DbContext db, ScheduledMessage message, CancellationToken cancellationToken)
+    /// <summary>Deletes the token's message, if stored, and keeps the token as cancelled so that it is not stored again.</summary>
+    public static Task CancelAsync(DbContext db, Guid tokenId, DateTime now, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(For(db).CancelStatement, [tokenId, now], cancellationToken);
+
+    /// <summary>Forgets at most <paramref name="limit"/> of the oldest tombstones cancelled before the cut-off.</summary>
+    public static Task<int> PruneTombstonesAsync(DbContext db, DateTime cutoff, int limit, CancellationToken cancellationToken)
     {
-        object?[] values =
-        [
-            message.TokenId, message.DueTime, message.Bucket, message.Created, message.DestinationAddress.ToString(), message.MessageId,
-            message.ContentType, message.MessageType, message.Body, message.Headers, message.Properties, message.ConversationId,
-            message.CorrelationId, message.InitiatorId, message.RequestId, message.SourceAddress?.ToString(), message.ResponseAddress?.ToString(),
-            message.FaultAddress?.ToString(), message.ExpirationTime,
-        ];
-        await db.Database.ExecuteSqlRawAsync(For(db).UpsertStatement, values.Select(v => v ?? new NpgsqlParameter { Value = DBNull.Value }), cancellationToken);
+        var oldest = db.Set<ScheduledMessageTombstone>().Where(t => t.Cancelled < cutoff).OrderBy(t => t.Cancelled).Take(limit).Select(t => t.TokenId);
+        return db.Set<ScheduledMessageTombstone>().Where(t => oldest.Contains(t.TokenId)).ExecuteDeleteAsync(cancellationToken);
     }
-
-    public static async Task<bool> DeleteAsync(DbContext db, Guid tokenId, CancellationToken cancellationToken) =>
-        await db.Set<ScheduledMessage>().Where(m => m.TokenId == tokenId).ExecuteDeleteAsync(cancellationToken) > 0;
 
     public static Task<List<ScheduledMessage>> ClaimAsync(DbContext db, DateTime bucket, DateTime horizon, int limit, CancellationToken cancellationToken)
     {

@@ -79,6 +79,20 @@ public sealed class TaskFlowSchedulerOptions
     public TimeSpan SweepGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a cancelled token is remembered (default 7 days): a ScheduleMessage under it that arrives within this
+    /// time (redelivered after the cancel, retried by its sender, held in the queue while no scheduler ran) is not
+    /// stored. The sweep forgets older ones.
+    /// </summary>
+    public TimeSpan TombstoneRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Whether consumers behind the TaskFlow inbox of the scheduler's DbContext, in this process, schedule and cancel
+    /// in their own transaction (a <c>scheduled_message</c> row, no ScheduleMessage on the queue) rather than through
+    /// the scheduler queue (default true).
+    /// </summary>
+    public bool InboxScheduling { get; set; } = true;
+
+    /// <summary>
     /// ScheduleMessage/Cancel messages the scheduler endpoint holds at once, one per token partition (default 64);
     /// ScheduleMessages are stored in batches of up to half as many, two batches at a time.
     /// </summary>
@@ -103,6 +117,7 @@ public sealed class TaskFlowSchedulerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(ConcurrentMessageLimit, 2, nameof(ConcurrentMessageLimit));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(Gathering, TimeSpan.Zero, nameof(Gathering));
         ArgumentOutOfRangeException.ThrowIfLessThan(SweepInterval, TimeSpan.FromMilliseconds(100), nameof(SweepInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(TombstoneRetention, TimeSpan.Zero, nameof(TombstoneRetention));
     }
 }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Contracts;
 using TaskFlow.IntegrationTests.Infrastructure;
+using TaskFlow.Testing;
 using static TaskFlow.IntegrationTests.Audit.When_the_audit_log_reaches_a_month_without_a_partition;
 
 namespace TaskFlow.IntegrationTests.Reminders;
@@ -105,7 +106,7 @@ public sealed class When_the_reminder_path_works_off_a_backlog_of_creations
     private const int Events = 200;
 
     [Test]
-    public async Task Should_schedule_each_reminder_in_fewer_than_three_transactions()
+    public async Task Should_schedule_each_reminder_in_little_more_than_one_transaction()
     {
         await using var database = await TaskFlowDatabase.CreateAsync("reminderpath");
         await using var broker = await TestVirtualHost.CreateAsync("reminderpath");
@@ -125,7 +126,9 @@ public sealed class When_the_reminder_path_works_off_a_backlog_of_creations
 
         Assert.Multiple(async () =>
         {
-            Assert.That(transactions.Committed, Is.LessThan(Events * 11 / 4), "transactions of the planner, the saga and the scheduler");
+            // The saga's step writes its scheduled event in its own transaction (transactional scheduling): one per
+            // reminder, where it was two plus the scheduler's batches (425 for 200); the planner's batches beside it.
+            Assert.That(transactions.Committed, Is.LessThan(Events * 5 / 4), "transactions of the planner, the saga and its schedule");
             Assert.That(await database.CountAsync("SELECT count(*) FROM reminder_state WHERE current_state = 'Waiting'"), Is.EqualTo(Events));
         });
     }

@@ -5,7 +5,7 @@ public static class SpecDatabase
     /// <summary>
     /// A throw-away database with the messaging tables from migrations/0004_messaging.sql (and their later changes in
     /// 0010, 0011 and 0012), the scheduler's (and Quartz's)
-    /// from migrations/0005_scheduler.sql, and the specs' own table.
+    /// from migrations/0005_scheduler.sql (and its tombstones from 0015), and the specs' own table.
     /// </summary>
     public static Task<TestDatabase> CreateAsync(string purpose, bool migrate = true) =>
         TestDatabase.CreateAsync(purpose, migrate ? PrepareAsync : null);
@@ -13,7 +13,7 @@ public static class SpecDatabase
     public static string MessagingScript() => string.Join(";\n",
         new[] { "0004_messaging.sql", "0010_outbox_wake_in_process.sql", "0011_outbox_parking.sql", "0012_unused_messaging_columns.sql" }.Select(Script));
 
-    public static string SchedulerScript() => Script("0005_scheduler.sql");
+    public static string SchedulerScript() => Script("0005_scheduler.sql") + ";\n" + Script("0015_scheduled_message_tombstone.sql");
 
     private static string Script(string name)
     {
@@ -28,7 +28,7 @@ public static class SpecDatabase
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand(
-            MessagingScript() + ";\n" + SchedulerScript() + ";\n" + SpecDbContext.NotesTableSql + ";\n" + Ticket.TableSql, connection);
+            MessagingScript() + ";\n" + SchedulerScript() + ";\n" + SpecDbContext.NotesTableSql + ";\n" + Ticket.TableSql + ";\n" + Alarm.TableSql, connection);
         await command.ExecuteNonQueryAsync();
     }
 }

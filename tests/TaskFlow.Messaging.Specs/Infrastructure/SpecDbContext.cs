@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 
-/// <summary>A stand-in for an application's DbContext: one business table, one saga table, plus the messaging entities.</summary>
+/// <summary>A stand-in for an application's DbContext: one business table, two saga tables, plus the messaging entities.</summary>
 public sealed class SpecDbContext(DbContextOptions<SpecDbContext> options) : DbContext(options)
 {
     public const string NotesTableSql = "CREATE TABLE notes (id uuid PRIMARY KEY, text text NOT NULL)";
@@ -18,6 +18,12 @@ public sealed class SpecDbContext(DbContextOptions<SpecDbContext> options) : DbC
             ticket.ToTable("ticket");
             ticket.HasKey(t => t.CorrelationId);
             ticket.Property(t => t.CorrelationId).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<Alarm>(alarm =>
+        {
+            alarm.ToTable("alarm");
+            alarm.HasKey(a => a.CorrelationId);
+            alarm.Property(a => a.CorrelationId).ValueGeneratedNever();
         });
         modelBuilder.AddTaskFlowOutboxEntities();
         modelBuilder.AddTaskFlowSchedulerEntities();

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
-namespace TaskFlow.IntegrationTests.Infrastructure;
+namespace TaskFlow.Testing;
 
 /// <summary>
 /// The PostgreSQL transactions a host's DbContexts commit: each explicit transaction once, and each statement run outside
