@@ -10,8 +10,8 @@ namespace TaskFlow.Components.Notifications;
 
 /// <summary>
 /// Keeps each user's inbox: every task event and fired reminder becomes a notification, stored once per event, and
-/// is then announced as <see cref="NotificationAdded"/> for the API instances to push live, unless the user's
-/// preferences leave its kind out or it is their quiet hours; a redelivered event is announced again, not stored again.
+/// is then announced for the API instances to push live, a batch's in one <see cref="NotificationsAdded"/>, unless the
+/// user's preferences leave its kind out or it is their quiet hours; a redelivered event is announced again, not stored again.
 /// A reminder's event that is no longer its reminder's (cancelled after the scheduler had it) is neither.
 /// Events come in batches (task changes in bursts, ten thousand reminders due in one second): one transaction and one
 /// statement store up to <see cref="InboxConsumerDefinition.BatchSize"/> of them, in the order they arrived. One owner's
@@ -105,13 +105,14 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
         // A process that dies between the commit above and these pushes leaves the messages unacknowledged: their
         // redelivery finds the notifications stored and pushes them then. A connected browser would otherwise never see
         // them, as it only catches up after its newest id. Browsers drop a push whose id they already hold.
-        // Started in id order, so each owner's pushes leave in the order of their ids; the broker confirms them together.
+        // One message for the batch, in id order: the API instances push each owner's in that order.
         var now = clock.GetUtcNow();
-        await Task.WhenAll(stored
+        var pushes = stored
             .Where(s => s.PushesLive(now))
-            .Select(s => batch.Publish(
-                new NotificationAdded(s.Id, s.EventId, s.OwnerId, s.Kind, s.TaskId, s.Title, s.TaskVersion, s.ReminderId, s.OccurredAt),
-                batch.CancellationToken)));
+            .Select(s => new NotificationAdded(s.Id, s.EventId, s.OwnerId, s.Kind, s.TaskId, s.Title, s.TaskVersion, s.ReminderId, s.OccurredAt))
+            .ToList();
+        if (pushes.Count > 0)
+            await batch.Publish(new NotificationsAdded(pushes), batch.CancellationToken);
     }
 
     /// <summary>
