@@ -122,6 +122,10 @@ public sealed class Reminder_Specs : SignedInSpec
         var created = DateTimeOffset.UtcNow;
         var delivery = (await watcher.WaitForAsync(Guid.Parse(pastReminder.Id()), 1, TimeSpan.FromSeconds(20))).Single();
         Assert.That(delivery.ArrivedAt - created, Is.LessThan(TimeSpan.FromSeconds(2)), "at once");
+        await Eventually.MatchesAsync(() => User.GetJsonAsync("/api/v1/notifications"),
+            inbox => inbox.GetProperty("items").EnumerateArray().Any(n =>
+                n.GetProperty("kind").GetString() == "reminder.triggered" && n.GetProperty("taskId").GetString() == pastReminder.Id()),
+            what: "the reminder in its owner's inbox");
 
         await User.ReminderInStateAsync(overdue.Id(), "skipped");
         Assert.That(watcher.Of(Guid.Parse(overdue.Id())), Is.Empty);
