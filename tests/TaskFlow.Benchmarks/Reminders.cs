@@ -114,12 +114,17 @@ internal static class Reminders
         }
     }
 
-    // The saga records each ReminderTriggered it sees come back with the scheduler's own send time (MT-Quartz-Sent),
-    // and the inbox stamps each notification as its transaction starts: read once the saga has settled every
-    // reminder (fired, or skipped when planned only after its task fell due), or after the straggler allowance.
+    // Each reminder is recorded as fired with the scheduler's own send time (MT-Quartz-Sent), and the inbox stamps each
+    // notification as its transaction starts: read once every reminder is settled (fired, or skipped when planned only
+    // after its task fell due) and the inbox holds a notification for each one fired, or after the straggler allowance.
+    // Fired reminders are recorded in batches on their own queue, so the first no longer implies the second.
     private static async Task<(LatencySummary Published, LatencySummary Stored, long Skipped)> LatenessAsync(Bench bench, int count, DateTimeOffset fireAt)
     {
         await bench.WaitForCountAsync("SELECT count(*) FROM reminder_state WHERE current_state IN ('Fired', 'Skipped')", count, Straggler);
+        await bench.WaitForCountAsync("""
+            SELECT (SELECT count(*) FROM notifications WHERE kind = 'reminder.triggered')
+                 + (SELECT count(*) FROM reminder_state WHERE current_state = 'Skipped')
+            """, count, Straggler);
         await using var connection = new NpgsqlConnection(bench.System.Database);
         await connection.OpenAsync();
         async Task<LatencySummary> ReadAsync(string sql)

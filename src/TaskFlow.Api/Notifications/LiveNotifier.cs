@@ -13,20 +13,30 @@ namespace TaskFlow.Api.Notifications;
 /// own temporary queue, so every replica gets every notification and tells the browsers connected to it: scale-out
 /// needs no backplane server. A browser that was away catches up from the inbox by id.
 /// </summary>
-public sealed class LiveNotifier(IHubContext<NotificationHub> hub, LivePushes pushes) : IConsumer<NotificationAdded>
+public sealed class LiveNotifier(IHubContext<NotificationHub> hub, LivePushes pushes) : IConsumer<NotificationsAdded>, IConsumer<NotificationAdded>
 {
     /// <summary>Span: the hand-over to the owner's connections, the end of the trace that began with the change.</summary>
     public const string PushSpan = "notification push";
 
-    public async Task Consume(ConsumeContext<NotificationAdded> context)
+    /// <summary>A stored batch: each owner's in the order of their ids, owners side by side.</summary>
+    public Task Consume(ConsumeContext<NotificationsAdded> context) =>
+        Task.WhenAll(context.Message.Notifications.GroupBy(n => n.OwnerId).Select(async owner =>
+        {
+            foreach (var notification in owner)
+                await PushAsync(notification, context.CancellationToken);
+        }));
+
+    /// <summary>One at a time, as workers of earlier versions announce them: still pushed during a rolling upgrade.</summary>
+    public Task Consume(ConsumeContext<NotificationAdded> context) => PushAsync(context.Message, context.CancellationToken);
+
+    private async Task PushAsync(NotificationAdded notification, CancellationToken cancellationToken)
     {
-        var notification = context.Message;
         using var activity = TaskFlowTelemetry.Source.StartActivity(PushSpan, ActivityKind.Producer);
         activity?.SetTag("taskflow.notification.kind", notification.Kind);
         activity?.SetTag("taskflow.notification.id", notification.Id);
         activity?.SetTag("taskflow.task.id", notification.TaskId.ToString());
         await hub.Clients.User(notification.OwnerId.ToString())
-            .SendAsync(LiveNotification.Method, LiveNotification.From(notification), context.CancellationToken);
+            .SendAsync(LiveNotification.Method, LiveNotification.From(notification), cancellationToken);
         pushes.Add(notification.Kind);
     }
 }
@@ -43,8 +53,9 @@ public sealed class LivePushes(IMeterFactory meterFactory)
 /// <summary>
 /// A push only hands the message to the owner's connections, so what bounds a burst (ten thousand reminders in one
 /// second) is how many notifications are on their way from the broker at once: MassTransit's default prefetch of twice
-/// the processor count waits for an acknowledgement round trip every few messages. Many at once, but one owner at a
-/// time, so each owner's pushes keep the order of their ids.
+/// the processor count waits for an acknowledgement round trip every few messages. Batches one at a time, in the order
+/// the worker published them, and single notifications one owner at a time, so each owner's pushes keep the order of
+/// their ids.
 /// </summary>
 public sealed class LiveNotifierDefinition : ConsumerDefinition<LiveNotifier>
 {
@@ -58,6 +69,8 @@ public sealed class LiveNotifierDefinition : ConsumerDefinition<LiveNotifier>
         endpointConfigurator.PrefetchCount = InFlight;
         var partitioner = endpointConfigurator.CreatePartitioner(64);
         consumerConfigurator.Message<NotificationAdded>(m => m.UsePartitioner(partitioner, c => c.Message.OwnerId));
+        var inTurn = endpointConfigurator.CreatePartitioner(1);
+        consumerConfigurator.Message<NotificationsAdded>(m => m.UsePartitioner(inTurn, _ => Guid.Empty));
     }
 }
 

@@ -84,9 +84,10 @@ public static class MessagingExtensions
                 // only add three transactions per message to the busiest queue of a reminder burst.
                 // A live push writes nothing to the database, and the notification inbox and the audit log store a batch
                 // of events idempotently by their ids in one transaction: the inbox's transactions would only slow them down.
-                // The reminder planner records its plans idempotently by task version and sends after its commit (ADR 0007).
+                // The reminder planner records its plans idempotently by task version and sends after its commit, and fired
+                // reminders are recorded by one idempotent statement a batch (ADR 0007).
                 if (name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationQueue && name != Audit.AuditConsumerDefinition.Queue
-                    && name != ReminderPlannerDefinition.Queue
+                    && name != ReminderPlannerDefinition.Queue && name != FiredRemindersDefinition.Queue
                     && !name.StartsWith(LiveQueuePrefix, StringComparison.Ordinal))
                     endpoint.UseTaskFlowOutbox<TaskFlowDbContext>(context);
                 endpoint.UseQuorumQueue(name, quorum);

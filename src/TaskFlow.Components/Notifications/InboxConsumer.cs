@@ -10,8 +10,9 @@ namespace TaskFlow.Components.Notifications;
 
 /// <summary>
 /// Keeps each user's inbox: every task event and fired reminder becomes a notification, stored once per event, and
-/// is then announced as <see cref="NotificationAdded"/> for the API instances to push live, unless the user's
-/// preferences leave its kind out or it is their quiet hours; a redelivered event is announced again, not stored again.
+/// is then announced for the API instances to push live, a batch's in one <see cref="NotificationsAdded"/>, unless the
+/// user's preferences leave its kind out or it is their quiet hours; a redelivered event is announced again, not stored again.
+/// A reminder's event that is no longer its reminder's (cancelled after the scheduler had it) is neither.
 /// Events come in batches (task changes in bursts, ten thousand reminders due in one second): one transaction and one
 /// statement store up to <see cref="InboxConsumerDefinition.BatchSize"/> of them, in the order they arrived. One owner's
 /// task events are taken one at a time across batches, and owners' notifications commit one owner at a time, so their
@@ -40,7 +41,7 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
     public Task Consume(ConsumeContext<Batch<ReminderTriggered>> context) =>
         StoreAsync(context, context.Message.Select(m => new Incoming(
             m, m.Message.OwnerId, m.Message.EventId, NotificationKinds.ReminderTriggered, m.Message.TaskId, m.Message.Title, null, m.Message.ReminderId,
-            m.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent) ?? m.Message.IntendedAt)));
+            m.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent) ?? m.Message.IntendedAt, m.GetSchedulingTokenId())));
 
     private async Task StoreAsync(ConsumeContext batch, IEnumerable<Incoming> incoming)
     {
@@ -66,14 +67,20 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
                         SELECT * FROM unnest({events.Select(e => e.OwnerId).ToArray()}, {events.Select(e => e.EventId).ToArray()},
                                              {events.Select(e => e.Kind).ToArray()}, {events.Select(e => e.TaskId).ToArray()},
                                              {events.Select(e => e.Title).ToArray()}, {events.Select(e => e.TaskVersion).ToArray()},
-                                             {events.Select(e => e.ReminderId).ToArray()}, {events.Select(e => e.OccurredAt.ToUniversalTime()).ToArray()})
-                            WITH ORDINALITY AS i (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, n)
+                                             {events.Select(e => e.ReminderId).ToArray()}, {events.Select(e => e.OccurredAt.ToUniversalTime()).ToArray()},
+                                             {events.Select(e => e.ReminderToken).ToArray()})
+                            WITH ORDINALITY AS i (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, reminder_token, n)
                     ),
                     stored AS (
                         INSERT INTO notifications (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at)
                         SELECT i.owner_id, i.event_id, i.kind, i.task_id, i.title, i.task_version, i.reminder_id, i.occurred_at
                         FROM incoming i
                         WHERE EXISTS (SELECT 1 FROM users WHERE id = i.owner_id)
+                          -- A fired reminder only while its token is the reminder's, due or fired with: any other is an event
+                          -- cancelled after the scheduler had it (ADR 0007). Stored by an earlier delivery, it was not stale then.
+                          AND (i.reminder_id IS NULL OR EXISTS (
+                              SELECT 1 FROM reminder_state r
+                              WHERE r.correlation_id = i.reminder_id AND i.reminder_token IN (r.due_token_id, r.fired_token_id)))
                         ORDER BY i.n
                         ON CONFLICT (event_id) DO NOTHING
                         RETURNING id, owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at
@@ -98,13 +105,14 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
         // A process that dies between the commit above and these pushes leaves the messages unacknowledged: their
         // redelivery finds the notifications stored and pushes them then. A connected browser would otherwise never see
         // them, as it only catches up after its newest id. Browsers drop a push whose id they already hold.
-        // Started in id order, so each owner's pushes leave in the order of their ids; the broker confirms them together.
+        // One message for the batch, in id order: the API instances push each owner's in that order.
         var now = clock.GetUtcNow();
-        await Task.WhenAll(stored
+        var pushes = stored
             .Where(s => s.PushesLive(now))
-            .Select(s => batch.Publish(
-                new NotificationAdded(s.Id, s.EventId, s.OwnerId, s.Kind, s.TaskId, s.Title, s.TaskVersion, s.ReminderId, s.OccurredAt),
-                batch.CancellationToken)));
+            .Select(s => new NotificationAdded(s.Id, s.EventId, s.OwnerId, s.Kind, s.TaskId, s.Title, s.TaskVersion, s.ReminderId, s.OccurredAt))
+            .ToList();
+        if (pushes.Count > 0)
+            await batch.Publish(new NotificationsAdded(pushes), batch.CancellationToken);
     }
 
     /// <summary>
@@ -114,9 +122,10 @@ public sealed class InboxConsumer(TaskFlowDbContext db, TimeProvider clock) :
     private static bool MayHaveBeenSeen(ConsumeContext context) => context.ReceiveContext.Redelivered || context.GetRetryAttempt() > 0;
 
     /// <summary>An event of the batch, as the notification it becomes.</summary>
+    /// <param name="ReminderToken">A fired reminder's scheduling token, which tells its current event from a cancelled one.</param>
     private sealed record Incoming(
         ConsumeContext Context, Guid OwnerId, Guid EventId, string Kind, Guid TaskId, string Title, int? TaskVersion, Guid? ReminderId,
-        DateTimeOffset OccurredAt)
+        DateTimeOffset OccurredAt, Guid? ReminderToken = null)
     {
         public static Incoming Of(ConsumeContext context, ITaskEvent e, string kind, string title) =>
             new(context, e.OwnerId, e.EventId, kind, e.TaskId, title, e.Version, null, e.OccurredAt);

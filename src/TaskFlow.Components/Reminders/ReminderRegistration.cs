@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Components.Data;
 using TaskFlow.Messaging;
 
@@ -6,12 +7,17 @@ namespace TaskFlow.Components.Reminders;
 
 public static class ReminderRegistration
 {
-    /// <summary>The planner (task events → one command per reminder) and the reminder saga, kept in PostgreSQL.</summary>
+    /// <summary>
+    /// The planner (task events → one command per reminder), the reminder saga, kept in PostgreSQL, and the record of
+    /// the reminders that went out.
+    /// </summary>
     public static IBusRegistrationConfigurator AddTaskFlowReminders(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ReminderPlanner, ReminderPlannerDefinition>();
         bus.AddSagaStateMachine<ReminderStateMachine, ReminderState, ReminderStateDefinition>()
             .TaskFlowRepository(r => r.ExistingDbContext<TaskFlowDbContext>());
+        bus.AddConsumer<FiredReminders, FiredRemindersDefinition>();
+        bus.TryAddSingleton<ReminderLateness>();
         return bus;
     }
 }

@@ -34,6 +34,9 @@ public sealed class ReminderState : SagaStateMachineInstance
 
     public DateTimeOffset? FiredAt { get; set; }
     public Guid? DueTokenId { get; set; }
+
+    /// <summary>The scheduling token of the event it last fired with: a redelivery of that event is still its reminder.</summary>
+    public Guid? FiredTokenId { get; set; }
     public Guid? ExpiryTokenId { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 

@@ -8,9 +8,6 @@ public sealed class ReminderStateDefinition : SagaDefinition<ReminderState>
     public const string Queue = "taskflow-reminders";
     public static readonly Uri Address = new($"queue:{Queue}");
 
-    /// <summary>Fired reminders recorded at once.</summary>
-    public const int FiredAtOnce = 4;
-
     public ReminderStateDefinition()
     {
         EndpointName = Queue;
@@ -27,11 +24,6 @@ public sealed class ReminderStateDefinition : SagaDefinition<ReminderState>
         sagaConfigurator.Message<ScheduleReminder>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
         sagaConfigurator.Message<CancelReminder>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
         sagaConfigurator.Message<SnoozeReminder>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
-        // A fired reminder only records that it went out, which nobody waits for; when ten thousand fall due in one second
-        // a few at a time leave the cores to what is late if delayed: the scheduler's sends and the notification inbox.
-        // A plan for the same reminder meanwhile waits for its row lock, as it would for any other message.
-        var firedPartitioner = endpointConfigurator.CreatePartitioner(FiredAtOnce);
-        sagaConfigurator.Message<ReminderTriggered>(m => m.UsePartitioner(firedPartitioner, c => c.Message.ReminderId));
         sagaConfigurator.Message<ReminderExpired>(m => m.UsePartitioner(partitioner, c => c.Message.ReminderId));
     }
 }

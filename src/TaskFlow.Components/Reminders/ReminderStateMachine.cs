@@ -1,6 +1,4 @@
-using System.Diagnostics.Metrics;
 using MassTransit;
-using TaskFlow.Components.Hosting;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Reminders;
@@ -9,9 +7,9 @@ namespace TaskFlow.Components.Reminders;
 /// One instance per (task, reminder). The planner sends the whole plan after every relevant task change; this machine
 /// turns it into the <see cref="ReminderTriggered"/> event itself, scheduled for publication at the fire time, so that
 /// when ten thousand reminders fall due in one second the scheduler only has to publish them: nothing else is left to
-/// do per reminder at that moment (ADR 0007). Moving or stopping a reminder cancels its scheduled event by token; the
-/// event comes back to this machine when it went out, which records it as fired (an event whose token is no longer
-/// the instance's, one the scheduler had already claimed when the cancel arrived, is not recorded).
+/// do per reminder at that moment (ADR 0007). Moving or stopping a reminder cancels its scheduled event by token. The
+/// one transition this machine does not make is Waiting → Fired when the event went out: <see cref="FiredReminders"/>
+/// records those a batch at a time, and only for an event whose token is still the instance's due token.
 /// </summary>
 public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState>
 {
@@ -21,11 +19,8 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
     /// </summary>
     public static readonly TimeSpan DiscardedKeptFor = TimeSpan.FromDays(1);
 
-    public ReminderStateMachine(TimeProvider clock, IMeterFactory? meterFactory = null)
+    public ReminderStateMachine(TimeProvider clock)
     {
-        var lateness = TaskFlowTelemetry.CreateMeter(meterFactory).CreateHistogram(TaskFlowTelemetry.ReminderLateness, "s",
-            "How long after its intended time a reminder was sent",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatenessBuckets });
         InstanceState(x => x.CurrentState);
 
         Event(() => Planned, e => e.CorrelateById(c => c.Message.ReminderId));
@@ -35,11 +30,6 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
             e.OnMissingInstance(m => m.Discard());
         });
         Event(() => Snoozed, e =>
-        {
-            e.CorrelateById(c => c.Message.ReminderId);
-            e.OnMissingInstance(m => m.Discard());
-        });
-        Event(() => WentOff, e =>
         {
             e.CorrelateById(c => c.Message.ReminderId);
             e.OnMissingInstance(m => m.Discard());
@@ -77,29 +67,15 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
                 .ThenAsync(ScheduleFiringAsync)
                 .TransitionTo(Waiting));
 
-        During(Waiting,
-            When(WentOff, IsCurrent)
-                .Then(c =>
-                {
-                    var sentAt = SentAt(c) ?? clock.GetUtcNow();
-                    lateness.Record((sentAt - c.Saga.FireAt).TotalSeconds);
-                    c.Saga.MarkFired(sentAt);
-                })
-                .TransitionTo(Fired),
-            Ignore(WentOff, c => !IsCurrent(c)));
-        During(Fired, Skipped, Stopped, Discarded, Ignore(WentOff));
-
         During(Discarded, When(Expiry.Received).Finalize());
 
         SetCompletedWhenFinalized();
     }
 
-    /// <summary>From on time to the minutes a burst of thousands in one second has taken (README, "Measuring").</summary>
-    private static readonly double[] LatenessBuckets = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
-
     /// <summary>Scheduled: waiting for its time.</summary>
     public State Waiting { get; private set; } = null!;
 
+    /// <summary>Its event went out (<see cref="FiredReminders"/>), or a plan asked again for a time it already fired for.</summary>
     public State Fired { get; private set; } = null!;
 
     /// <summary>Set on a task that was already overdue: nothing to remind of.</summary>
@@ -114,9 +90,6 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
     public Event<ScheduleReminder> Planned { get; private set; } = null!;
     public Event<CancelReminder> Cancelled { get; private set; } = null!;
     public Event<SnoozeReminder> Snoozed { get; private set; } = null!;
-
-    /// <summary>The reminder's own scheduled event, back from the exchange once it was published.</summary>
-    public Event<ReminderTriggered> WentOff { get; private set; } = null!;
 
     public Schedule<ReminderState, ReminderExpired> Expiry { get; private set; } = null!;
 
@@ -184,13 +157,6 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
         context.Saga.DueTokenId = null;
     }
 
-    private static bool IsCurrent(BehaviorContext<ReminderState, ReminderTriggered> context) =>
-        context.GetSchedulingTokenId() is { } token && token == context.Saga.DueTokenId;
-
-    /// <summary>When the scheduler actually published it, as MassTransit's Quartz scheduler stamps it.</summary>
-    private static DateTimeOffset? SentAt(BehaviorContext<ReminderState, ReminderTriggered> context) =>
-        context.Headers.Get<DateTimeOffset>(MessageHeaders.Quartz.Sent);
-
     private static ReminderDecision DecisionOf(BehaviorContext<ReminderState> context) =>
         context.TryGetPayload<PlanDecision>(out var decision) ? decision.Value : ReminderDecision.Keep;
 
@@ -206,15 +172,4 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
 
     /// <summary>The decision taken once per plan, read by the branches that follow (so the clock is read once).</summary>
     private sealed record PlanDecision(ReminderDecision Value);
-}
-
-internal static class ReminderStateExtensions
-{
-    public static void MarkFired(this ReminderState saga, DateTimeOffset sentAt)
-    {
-        saga.FiredAt = sentAt;
-        saga.FiredFor = saga.PlannedAt;
-        saga.DueTokenId = null;
-        saga.UpdatedAt = sentAt;
-    }
 }

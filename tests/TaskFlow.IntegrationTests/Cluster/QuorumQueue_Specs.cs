@@ -193,7 +193,8 @@ internal static class QuorumSettings
 {
     /// <summary>The worker's durable receive endpoints, the queues the definitions' policies name.</summary>
     public static readonly string[] WorkerQueues =
-        ["taskflow-audit", "taskflow-reminder-planner", "taskflow-reminders", "taskflow-scheduler", "taskflow-recurrence", "taskflow-notifications"];
+        ["taskflow-audit", "taskflow-reminder-planner", "taskflow-reminders", "taskflow-reminders-fired", "taskflow-scheduler", "taskflow-recurrence",
+         "taskflow-notifications"];
 
     public static readonly IReadOnlyDictionary<string, string> Api = new Dictionary<string, string> { ["Messaging:QuorumQueues"] = "true" };
 

@@ -103,7 +103,7 @@ public sealed class When_reminders_are_pending_and_workers_crash_or_run_side_by_
     {
         await Eventually.MatchesAsync(() => Task.FromResult(watcher.All.Select(d => d.Reminder.ReminderId).Distinct().Count()),
             n => n == reminders, TimeSpan.FromSeconds(30), "every reminder at the watcher");
-        foreach (var queue in new[] { "taskflow-reminders", "taskflow-scheduler", WatchQueue })
+        foreach (var queue in new[] { "taskflow-reminders", "taskflow-reminders-fired", "taskflow-scheduler", WatchQueue })
             await Eventually.MatchesAsync(() => broker.WaitingAsync(queue), n => n == 0, TimeSpan.FromSeconds(30), $"{queue} empty");
     }
 

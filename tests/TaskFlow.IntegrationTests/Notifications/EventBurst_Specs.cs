@@ -21,6 +21,7 @@ public sealed class When_a_burst_of_task_events_waits_for_the_worker
     private const int SingleCreates = 50;
 
     private readonly Announced announced = new();
+    private int burstAnnouncements;
     private readonly Guid busyOwner = Guid.NewGuid();
     private readonly List<ITaskEvent> busyOwnersEvents = [];
     private readonly List<ITaskEvent> all = [];
@@ -55,6 +56,7 @@ public sealed class When_a_burst_of_task_events_waits_for_the_worker
 
         worker = await StartWorkerAsync();
         await Eventually.MatchesAsync(() => announced.CountAsync(), n => n >= all.Count, TimeSpan.FromSeconds(60), "every event announced");
+        burstAnnouncements = announced.Messages;
         await Eventually.MatchesAsync(() => AuditedAsync(all), n => n == all.Count, TimeSpan.FromSeconds(60), "every event audited");
     }
 
@@ -84,6 +86,15 @@ public sealed class When_a_burst_of_task_events_waits_for_the_worker
             Assert.That(auditTransactions, Is.LessThanOrEqualTo(all.Count / 3), $"{all.Count} events audited");
             Assert.That(notificationTransactions, Is.LessThanOrEqualTo(all.Count / 2), $"{all.Count} events stored as notifications");
         });
+    }
+
+    [Test]
+    public async Task Should_announce_each_stored_batch_in_one_message()
+    {
+        var transactions = await database.ScalarAsync<long>(
+            "SELECT count(DISTINCT xmin::text) FROM notifications WHERE event_id = ANY(@ids)", ("ids", all.Select(e => e.EventId).ToArray()));
+
+        Assert.That(burstAnnouncements, Is.EqualTo(transactions), $"{all.Count} notifications stored in {transactions} transactions");
     }
 
     [Test]
@@ -183,17 +194,27 @@ public sealed class When_a_burst_of_task_events_waits_for_the_worker
     public sealed class Announced
     {
         private readonly ConcurrentQueue<NotificationAdded> received = new();
+        private int messages;
 
-        public void Add(NotificationAdded notification) => received.Enqueue(notification);
+        /// <summary>Announcement messages received, each carrying one or more notifications.</summary>
+        public int Messages => Volatile.Read(ref messages);
+
+        public void Add(IEnumerable<NotificationAdded> notifications)
+        {
+            foreach (var notification in notifications)
+                received.Enqueue(notification);
+            Interlocked.Increment(ref messages);
+        }
+
         public Task<int> CountAsync() => Task.FromResult(received.Count);
         public IReadOnlyList<NotificationAdded> Of(Guid owner) => received.Where(n => n.OwnerId == owner).ToList();
     }
 
-    public sealed class AnnouncementRecorder(Announced announced) : IConsumer<NotificationAdded>
+    public sealed class AnnouncementRecorder(Announced announced) : IConsumer<NotificationsAdded>
     {
-        public Task Consume(ConsumeContext<NotificationAdded> context)
+        public Task Consume(ConsumeContext<NotificationsAdded> context)
         {
-            announced.Add(context.Message);
+            announced.Add(context.Message.Notifications);
             return Task.CompletedTask;
         }
     }

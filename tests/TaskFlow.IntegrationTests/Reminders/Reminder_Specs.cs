@@ -38,6 +38,27 @@ public sealed class Reminder_Specs : SignedInSpec
     }
 
     [Test]
+    public async Task Reminders_due_in_the_same_second_are_recorded_as_fired_a_batch_in_one_statement()
+    {
+        const int count = 40;
+        var fireAt = ReminderApi.SecondsAhead(8);
+        var tasks = new List<Guid>();
+        foreach (var chunk in Enumerable.Range(0, count).Chunk(10))
+            tasks.AddRange(await Task.WhenAll(chunk.Select(async i =>
+                Guid.Parse((await User.CreateTaskAsync(ReminderApi.WithReminderAt($"Due together {i}", fireAt))).Id()))));
+
+        await Eventually.MatchesAsync(
+            () => IntegrationSetup.Database.CountAsync("SELECT count(*) FROM reminder_state WHERE task_id = ANY(@t) AND current_state = 'Fired'", ("t", tasks.ToArray())),
+            n => n == count, TimeSpan.FromSeconds(30), $"all {count} reminders fired");
+        // Rows changed by one statement share its transaction id.
+        var transactions = await IntegrationSetup.Database.CountAsync(
+            "SELECT count(DISTINCT xmin::text) FROM reminder_state WHERE task_id = ANY(@t)", ("t", tasks.ToArray()));
+        await TestContext.Out.WriteLineAsync($"{count} reminders recorded as fired in {transactions} transactions");
+
+        Assert.That(transactions, Is.LessThanOrEqualTo(count / 5), $"{count} reminders recorded as fired");
+    }
+
+    [Test]
     public async Task The_task_shows_each_reminder_with_its_next_fire_time()
     {
         var task = await User.CreateTaskAsync(new
@@ -122,6 +143,10 @@ public sealed class Reminder_Specs : SignedInSpec
         var created = DateTimeOffset.UtcNow;
         var delivery = (await watcher.WaitForAsync(Guid.Parse(pastReminder.Id()), 1, TimeSpan.FromSeconds(20))).Single();
         Assert.That(delivery.ArrivedAt - created, Is.LessThan(TimeSpan.FromSeconds(2)), "at once");
+        await Eventually.MatchesAsync(() => User.GetJsonAsync("/api/v1/notifications"),
+            inbox => inbox.GetProperty("items").EnumerateArray().Any(n =>
+                n.GetProperty("kind").GetString() == "reminder.triggered" && n.GetProperty("taskId").GetString() == pastReminder.Id()),
+            what: "the reminder in its owner's inbox");
 
         await User.ReminderInStateAsync(overdue.Id(), "skipped");
         Assert.That(watcher.Of(Guid.Parse(overdue.Id())), Is.Empty);

@@ -136,7 +136,7 @@ public partial class When_kustomize_renders_the_kubernetes_manifests(string fold
             Assert.That(triggers.Select(t => t.Text("metadata", "queueName")), Is.SupersetOf(new[]
             {
                 AuditConsumerDefinition.Queue, InboxConsumerDefinition.Queue, ReminderPlannerDefinition.Queue,
-                ReminderStateDefinition.Queue, RecurrenceConsumerDefinition.Queue, TaskFlowSchedulerOptions.DefaultQueueName,
+                ReminderStateDefinition.Queue, FiredRemindersDefinition.Queue, RecurrenceConsumerDefinition.Queue, TaskFlowSchedulerOptions.DefaultQueueName,
             }));
             foreach (var trigger in triggers)
             {
