@@ -53,6 +53,7 @@ internal static class Reminders
             var due = fireAt.AddMinutes(1).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
             var creating = bench.Step($"Reminders: creating {count:N0} tasks with a reminder due at {fireAt:HH:mm:ss}, {users.Length} users", 1);
             var clock = Stopwatch.StartNew();
+            var planningCpu = CpuUse.Start(bench.System);
             var created = await Load.ClosedLoopAsync(bench.Options.Clients, count, creating, async i =>
             {
                 using var response = await users[i % users.Length].SendAsync(bench.Http, HttpMethod.Post, "api/v1/tasks",
@@ -64,6 +65,8 @@ internal static class Reminders
             var scheduling = bench.Step($"Reminders: scheduled (due at {fireAt:HH:mm:ss})", count);
             var scheduled = await bench.WaitForCountAsync(Scheduled, count, fireAt - DateTimeOffset.UtcNow + Straggler, scheduling);
             var scheduledIn = clock.Elapsed;
+            var planning = planningCpu.Stop();
+            var firingCpu = CpuUse.Start(bench.System);
             var beforeTime = fireAt - DateTimeOffset.UtcNow;
 
             var delivering = bench.Step("Reminders: at the owners' SignalR clients", count);
@@ -74,6 +77,7 @@ internal static class Reminders
                 await Task.Delay(100);
             }
             delivering.Value = Volatile.Read(ref arrived);
+            var firing = firingCpu.Stop();
 
             var (published, stored, skipped) = await LatenessAsync(bench, count, fireAt);
             var atClients = lateness.Summarize();
@@ -90,6 +94,10 @@ internal static class Reminders
             bench.Report.Add(new Row(Scenario, "notification at the owner's SignalR client, late by",
                 string.Create(CultureInfo.InvariantCulture, $"p50 {atClients.P50:F0} / p95 {atClients.P95:F0} / p99 {atClients.P99:F0} / max {atClients.Max:F0} ms ({atClients.Count:N0} of {count:N0} arrived)"),
                 $"all, p99 <= {ClientTarget.TotalSeconds:F0} s", atClients.Count == count && beforeTime > TimeSpan.Zero && atClients.P99 <= ClientTarget.TotalMilliseconds));
+            // The cost model of a reminder: where the cores went while it was set and while it went off.
+            double Ms(TimeSpan cpu) => Math.Round(cpu.TotalMilliseconds / count, 2);
+            bench.Report.Add(new Row(Scenario, "CPU per reminder: created and scheduled, then fired and delivered (API, worker)",
+                string.Create(CultureInfo.InvariantCulture, $"{Ms(planning.Api)} + {Ms(planning.Worker)} ms (machine {planning.MachineBusy:P0} busy), then {Ms(firing.Api)} + {Ms(firing.Worker)} ms (machine {firing.MachineBusy:P0} busy)")));
             bench.Report.Detail(Scenario, "burst", new
             {
                 count,
@@ -104,6 +112,11 @@ internal static class Reminders
                 publishedLatenessMs = published,
                 storedLatenessMs = stored,
                 clientLatenessMs = atClients,
+                cpuPerReminderMs = new
+                {
+                    scheduling = new { api = Ms(planning.Api), worker = Ms(planning.Worker), machineBusy = planning.MachineBusy },
+                    firing = new { api = Ms(firing.Api), worker = Ms(firing.Worker), machineBusy = firing.MachineBusy },
+                },
             });
             delivering.Description = $"Reminders: at clients p99 {atClients.P99:F0} ms late";
         }
