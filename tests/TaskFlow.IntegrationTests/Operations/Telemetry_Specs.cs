@@ -114,8 +114,9 @@ public sealed class When_Telemetry_follows_a_change_from_the_request_to_the_brow
         {
             Assert.That(Ancestors(scheduledSend, trace), Does.Contain(request), "the delayed send descends from the request");
             Assert.That(Ancestors(push, trace), Does.Contain(scheduledSend), "the reminder's push descends from the delayed send");
-            Assert.That(Ancestors(scheduledSend, trace).Any(s => IsConsumeBy(s, "ScheduleMessageConsumer")),
-                "the send is a child of the consume that stored it");
+            // The saga stores its schedule in its own transaction (ADR 0007): no ScheduleMessage consume in between.
+            Assert.That(Ancestors(scheduledSend, trace).Any(s => IsConsumeBy(s, "ReminderStateMachine")),
+                "the send is a child of the saga's consume that stored it");
         });
     }
 
