@@ -458,6 +458,15 @@ verify_rabbitmq() {
         die "the RabbitMQ management API does not accept taskflow/taskflow at $RABBIT_UI_URL/api/overview"
 }
 
+# MassTransit adds bindings and never removes one. Fired reminders moved from taskflow-reminders to
+# taskflow-reminders-fired (issue 19): on a broker that ran an earlier TaskFlow the old binding would keep copying every
+# ReminderTriggered into taskflow-reminders_skipped. Gone already (or never there): the DELETE answers 404.
+drop_retired_bindings() {
+    curl -fsS -o /dev/null --max-time 5 -u taskflow:taskflow -X DELETE \
+        "$RABBIT_UI_URL/api/bindings/%2F/e/taskflow.tasks.reminder-triggered/e/taskflow-reminders/~" 2>/dev/null &&
+        log "Removed the retired binding taskflow.tasks.reminder-triggered -> taskflow-reminders" || true
+}
+
 stop_rabbitmq() {
     case "$(started_how rabbitmq)" in
         native)
@@ -533,6 +542,7 @@ provision() {
     wait_for_rabbitmq
     ensure_rabbitmq_account
     verify_rabbitmq
+    drop_retired_bindings
 
     check_loopback_only "$PG_PORT" "$AMQP_PORT" "$RABBIT_UI_PORT" 25672 4369
     log "PostgreSQL and RabbitMQ are ready ($((SECONDS - began))s)"
