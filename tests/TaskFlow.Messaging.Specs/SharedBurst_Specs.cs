@@ -48,6 +48,9 @@ public class When_a_burst_is_due_with_two_schedulers
         await Eventually.HoldsAsync(async () => hosts.Sum(h => h.Arrivals().Count) >= Count
             && await environment.Database.CountAsync("SELECT count(*) FROM scheduled_message") == 0, "every one arrived and deleted", TimeSpan.FromSeconds(60));
         await hosts[0].AwaitMarkerAsync(hosts[1]);
+        // A send is counted once its confirm is back, which may come after its consumer has it: wait for the marker's.
+        await Eventually.HoldsAsync(() => Task.FromResult(hosts.Sum(sent.Of) >= Count + 1), "every send counted, the marker's too",
+            TimeSpan.FromSeconds(10));
 
         var arrivals = hosts.SelectMany(h => h.Arrivals()).ToList();
         var shares = hosts.Select(sent.Of).ToList();
