@@ -11,7 +11,7 @@ public partial class When_the_hosts_are_started
 {
     [Test]
     public void Should_run_up_in_the_environment_the_benchmark_measures() =>
-        Assert.That(EnvironmentOf("infra/taskflow.sh", UpDefault()), Is.EqualTo(EnvironmentOf("tests/TaskFlow.Benchmarks/TaskFlowSystem.cs", Benchmark())),
+        Assert.That(EnvironmentOf("infra/lib/hosts.sh", UpDefault()), Is.EqualTo(EnvironmentOf("tests/TaskFlow.Benchmarks/TaskFlowSystem.cs", Benchmark())),
             "infra/taskflow.sh up and the benchmark run the hosts in different environments");
 
     [Test]
