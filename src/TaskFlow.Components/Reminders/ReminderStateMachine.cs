@@ -29,15 +29,18 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
         Schedule(() => Expiry, x => x.ExpiryTokenId, s => s.Received = r =>
             r.CorrelateById(c => c.Message.ReminderId).OnMissingInstance(m => m.Discard()));
 
+        // A plan or cancel of a task version already applied changes nothing: one reminder's commands may arrive out of
+        // version order (two workers plan side by side; a planner that crashed after its commit sends them again).
         var any = new[] { Waiting, Fired, Skipped, Stopped, Discarded };
         Initially(Plans(When(Planned), settings));
         During(any, Plans(When(Planned, c => c.Message.TaskVersion > c.Saga.TaskVersion), settings));
 
         During(any,
-            Follows(When(Cancelled, c => c.Message.TaskVersion > c.Saga.TaskVersion).Then(c => c.Saga.TaskVersion = c.Message.TaskVersion),
-                    (c, _) => ReminderTiming.Decide(c.Saga, c.Message))
-                .If(c => c.Message.Discard, discard => discard
-                    .Schedule(Expiry, c => new ReminderExpired(c.Saga.CorrelationId), _ => clock.GetUtcNow().Add(settings.DiscardedKeptFor).UtcDateTime)));
+            Follows(When(Cancelled, c => c.Message.TaskVersion > c.Saga.TaskVersion)
+                    .Then(c => c.Saga.TaskVersion = c.Message.TaskVersion),
+                (c, _) => ReminderTiming.Decide(c.Saga, c.Message))
+            .If(c => c.Message.Discard, discard => discard.Schedule(Expiry, c => new ReminderExpired(c.Saga.CorrelationId),
+                _ => clock.GetUtcNow().Add(settings.DiscardedKeptFor).UtcDateTime)));
 
         During(Waiting, Fired, Follows(When(Snoozed), (c, _) => ReminderTiming.Decide(c.Saga, c.Message)));
 
@@ -100,7 +103,7 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
         ReminderDecision.Overdue => Skipped,
         ReminderDecision.Stop => Stopped,
         ReminderDecision.Discard => Discarded,
-        _ => null,
+        _ => null, // Keep: it stays where it is.
     };
 
     /// <summary>Schedules the event for the instance's fire time (at once if that has passed) and cancels the one it replaces.</summary>
