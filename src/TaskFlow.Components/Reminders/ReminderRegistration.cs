@@ -16,8 +16,8 @@ public static class ReminderRegistration
     {
         bus.AddOptions<ReminderOptions>()
             .BindConfiguration(ReminderOptions.Section)
-            .Validate(o => o.DiscardedKeptFor > TimeSpan.Zero && o.RefreshHorizon >= TimeSpan.Zero,
-                "Reminders:DiscardedKeptFor must be positive and Reminders:RefreshHorizon not negative.")
+            .Validate(o => o.DiscardedKeptFor > TimeSpan.Zero, "Reminders:DiscardedKeptFor must be positive.")
+            .Validate(o => o.RefreshHorizon >= TimeSpan.Zero, "Reminders:RefreshHorizon must not be negative.")
             .ValidateOnStart();
         bus.AddConsumer<ReminderPlanner, ReminderPlannerDefinition>();
         bus.AddSagaStateMachine<ReminderStateMachine, ReminderState, ReminderStateDefinition>()
