@@ -35,13 +35,13 @@ public static class AuditEndpoints
     {
         var errors = new Dictionary<string, string[]>();
         var take = PageSize.Parse(limit, DefaultLimit, MaxLimit, errors);
-        var after = ParseCursor(cursor, errors);
+        var after = AuditPages.ParseCursor(cursor, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
         var ownerId = principal.GetUserId();
         var entries = db.AuditLog.AsNoTracking().Where(a => a.OwnerId == ownerId && a.TaskId == id);
-        var page = await PageAsync(entries, take, after, cancellationToken);
+        var page = await AuditPages.ReadAsync(entries, take, after, cancellationToken);
         // A task just created has no entry until the worker audits it; a page past the last has none either.
         if (page.Items.Count == 0
             && !await db.Tasks.AnyAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken)
@@ -63,7 +63,7 @@ public static class AuditEndpoints
         if (type is not null && !EventTypes.Contains(type))
             errors["type"] = [$"Must be one of {string.Join(", ", EventTypes)}."];
         var take = PageSize.Parse(limit, DefaultLimit, MaxLimit, errors);
-        var after = ParseCursor(cursor, errors);
+        var after = AuditPages.ParseCursor(cursor, errors);
         if (errors.Count > 0)
             return TypedResults.ValidationProblem(errors);
 
@@ -75,37 +75,7 @@ public static class AuditEndpoints
             entries = entries.Where(a => a.OccurredAt < until);
         if (type is not null)
             entries = entries.Where(a => a.EventType == type);
-        return TypedResults.Ok(await PageAsync(entries, take, after, cancellationToken));
-    }
-
-    private static async Task<Page> PageAsync(
-        IQueryable<AuditEntry> entries, int take, (DateTimeOffset At, Guid Id)? after, CancellationToken cancellationToken)
-    {
-        if (after is { } last)
-            entries = entries.Where(a => EF.Functions.GreaterThan(ValueTuple.Create(a.OccurredAt, a.EventId), ValueTuple.Create(last.At, last.Id)));
-        var page = await entries.OrderBy(a => a.OccurredAt).ThenBy(a => a.EventId).Take(take + 1).ToListAsync(cancellationToken);
-        string? next = null;
-        if (page.Count > take)
-        {
-            page.RemoveAt(take);
-            next = $"{page[^1].OccurredAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}_{page[^1].EventId:N}";
-        }
-        return new Page(
-            page.Select(a => new Entry(a.EventId, a.EventType, a.TaskId, a.TaskVersion, a.OccurredAt, a.Payload.RootElement.Clone())).ToList(),
-            next);
-    }
-
-
-    private static (DateTimeOffset, Guid)? ParseCursor(string? text, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        var parts = text.Split('_');
-        if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            && ticks <= DateTimeOffset.MaxValue.UtcTicks && Guid.TryParseExact(parts[1], "N", out var id))
-            return (new DateTimeOffset(ticks, TimeSpan.Zero), id);
-        errors["cursor"] = ["Pass nextCursor from the previous page unchanged."];
-        return null;
+        return TypedResults.Ok(await AuditPages.ReadAsync(entries, take, after, cancellationToken));
     }
 
     private static DateTimeOffset? ParseInstant(string? text, string field, Dictionary<string, string[]> errors)

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Components.Data;
-using TaskFlow.Components.Messaging;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Audit;
@@ -41,62 +39,9 @@ public sealed class AuditConsumer(TaskFlowDbContext db, AuditPartitions partitio
         var unknownMonths = partitions.Unknown(events.Select(e => e.OccurredAt));
         if (unknownMonths.Length > 0)
             parameters.Add(Parameter("months", unknownMonths.Select(m => m.ToUniversalTime()).ToArray()));
-        await db.Database.ExecuteSqlRawAsync(unknownMonths.Length > 0 ? EnsurePartitionsThenInsert : Insert, parameters, context.CancellationToken);
+        await db.Database.ExecuteSqlRawAsync(unknownMonths.Length > 0 ? AuditStatements.EnsurePartitionsThenInsert : AuditStatements.Insert, parameters, context.CancellationToken);
         partitions.Remember(unknownMonths);
     }
 
-    private const string Insert = """
-        INSERT INTO audit_log (event_id, occurred_at, owner_id, task_id, task_version, event_type, payload)
-        SELECT e.event_id, e.occurred_at, e.owner_id, e.task_id, e.task_version, @type, e.payload::jsonb
-        FROM unnest(@event_ids, @occurred_ats, @owner_ids, @task_ids, @versions, @payloads)
-            AS e (event_id, occurred_at, owner_id, task_id, task_version, payload)
-        ON CONFLICT DO NOTHING
-        """;
-
-    private const string EnsurePartitionsThenInsert = "SELECT audit_log_ensure_partition(m) FROM unnest(@months) AS m;\n" + Insert;
-
     private static Npgsql.NpgsqlParameter Parameter(string name, object value) => new(name, value);
-}
-
-public sealed class AuditConsumerDefinition : ConsumerDefinition<AuditConsumer>
-{
-    public const string Queue = "taskflow-audit";
-
-    /// <summary>
-    /// Events stored per statement. A batch closes when full or <see cref="BatchWait"/> after its first event: no one
-    /// waits on the audit log live, and at a few hundred changes a second that gathers a few events a transaction.
-    /// </summary>
-    public const int BatchSize = 100;
-
-    public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(10);
-
-    public AuditConsumerDefinition()
-    {
-        EndpointName = Queue;
-        // A full batch being stored while the next one fills, each event held until its batch is stored.
-        ConcurrentMessageLimit = 2 * BatchSize;
-    }
-
-    /// <summary>Events of one task are audited one at a time, in the order they arrive; different tasks in parallel.</summary>
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<AuditConsumer> consumerConfigurator, IRegistrationContext context)
-    {
-        endpointConfigurator.PrefetchCount = 2 * BatchSize;
-        endpointConfigurator.PartitionTaskEventsByTask(BatchSize);
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(BatchWait)
-            .SetConcurrencyLimit(1));
-    }
-}
-
-public static class AuditRegistration
-{
-    public static IBusRegistrationConfigurator AddTaskFlowAudit(this IBusRegistrationConfigurator bus)
-    {
-        bus.AddSingleton<AuditPartitions>();
-        bus.AddHostedService(services => services.GetRequiredService<AuditPartitions>());
-        bus.AddConsumer<AuditConsumer, AuditConsumerDefinition>();
-        return bus;
-    }
 }

@@ -42,7 +42,7 @@ public sealed class AuditPartitions(IServiceScopeFactory scopes, TimeProvider cl
                 var now = clock.GetUtcNow();
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TaskFlowDbContext>();
-                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT audit_log_ensure_partitions({MonthsAhead})", stoppingToken);
+                await db.Database.ExecuteSqlInterpolatedAsync(AuditStatements.EnsureComingPartitions(MonthsAhead), stoppingToken);
                 Remember(Enumerable.Range(0, MonthsAhead + 1).Select(i => now.AddMonths(i)));
             }
             catch (Exception e) when (e is not OperationCanceledException)

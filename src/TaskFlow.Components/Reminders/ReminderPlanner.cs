@@ -2,8 +2,6 @@ using System.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Components.Data;
-using TaskFlow.Components.Messaging;
-using TaskFlow.Components.Scheduling;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Reminders;
@@ -73,7 +71,7 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
             var plan = plans[change.TaskId];
             if (change.Version < plan.TaskVersion)
                 continue;
-            var wanted = Wanted(change.TaskId, change.Task);
+            var wanted = ReminderCommands.Wanted(change.TaskId, change.Task);
             var wantedIds = wanted.Select(r => r.Id).ToArray();
             if (change.Version > plan.TaskVersion)
             {
@@ -82,36 +80,12 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
                 plan.TaskVersion = change.Version;
             }
 
-            commands.AddRange(Commands(change, plan.DiscardedIds, wanted));
+            commands.AddRange(ReminderCommands.For(change, plan.DiscardedIds, wanted));
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return commands;
-    }
-
-    private static IEnumerable<object> Commands(TaskChange change, Guid[] discarded, IReadOnlyList<(Guid Id, string Offset, DateTimeOffset FireAt)> wanted)
-    {
-        foreach (var gone in discarded)
-            yield return new CancelReminder(gone, change.TaskId, change.Version, Discard: true);
-        foreach (var (id, offset, fireAt) in wanted)
-        {
-            yield return change.Task!.Status == "completed"
-                ? new CancelReminder(id, change.TaskId, change.Version, Discard: false)
-                : new ScheduleReminder(id, change.TaskId, change.OwnerId, change.Version, change.Task.Title, change.Task.Due!, offset, fireAt);
-        }
-    }
-
-    /// <summary>The reminders a task has: one per distinct offset, and none without a due date.</summary>
-    public static IReadOnlyList<(Guid Id, string Offset, DateTimeOffset FireAt)> Wanted(Guid taskId, TaskSnapshot? task)
-    {
-        if (task?.Due is not { } due)
-            return [];
-        return task.Reminders
-            .Distinct()
-            .Select(offset => (ReminderIds.For(taskId, offset), offset,
-                ReminderOffsets.TryParse(offset, out var span, out _) ? ReminderOffsets.Before(due.At, span) : due.At))
-            .ToList();
     }
 
     /// <summary>
@@ -121,68 +95,10 @@ public sealed class ReminderPlanner(TaskFlowDbContext db) :
     /// </summary>
     private async Task<Dictionary<Guid, ReminderPlan>> LockAsync(Guid[] taskIds, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlInterpolatedAsync($$"""
-            INSERT INTO reminder_plan (task_id, task_version, reminder_ids)
-            SELECT id, 0, '{}' FROM unnest({{taskIds}}) AS id ORDER BY id
-            ON CONFLICT DO NOTHING
-            """, cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync(ReminderStatements.CreateMissingPlans(taskIds), cancellationToken);
         return await db.ReminderPlans
-            .FromSqlInterpolated($"SELECT * FROM reminder_plan WHERE task_id = ANY({taskIds}) ORDER BY task_id FOR UPDATE")
+            .FromSqlInterpolated(ReminderStatements.LockPlans(taskIds))
             .AsTracking()
             .ToDictionaryAsync(p => p.TaskId, cancellationToken);
-    }
-
-    private sealed record TaskChange(Guid TaskId, Guid OwnerId, int Version, TaskSnapshot? Task)
-    {
-        public static TaskChange Of(ITaskEvent e, TaskSnapshot? task) => new(e.TaskId, e.OwnerId, e.Version, task);
-    }
-}
-
-/// <summary>What <see cref="ReminderPlanner"/> planned last for a task.</summary>
-public sealed class ReminderPlan
-{
-    public Guid TaskId { get; init; }
-    public int TaskVersion { get; set; }
-    public Guid[] ReminderIds { get; set; } = [];
-
-    /// <summary>The reminders the plan of <see cref="TaskVersion"/> discarded, to discard again when its commands are sent again.</summary>
-    public Guid[] DiscardedIds { get; set; } = [];
-}
-
-public sealed class ReminderPlannerDefinition : ConsumerDefinition<ReminderPlanner>
-{
-    public const string Queue = "taskflow-reminder-planner";
-
-    /// <summary>
-    /// Events in flight at once, one per partition: as many as the saga it feeds takes, so that a burst of creations is
-    /// not planned last, behind the audit and the notifications of the same events, although only its reminders have a
-    /// deadline.
-    /// </summary>
-    public const int AtOnce = 64;
-
-    /// <summary>How long a batch waits for more events after its first: planning waits this long at most.</summary>
-    public static readonly TimeSpan Gathering = TimeSpan.FromMilliseconds(50);
-
-    public ReminderPlannerDefinition()
-    {
-        EndpointName = Queue;
-        ConcurrentMessageLimit = AtOnce;
-    }
-
-    /// <summary>
-    /// Events of one task are planned in the order they arrive: the partitioner sits before the batches, and an event
-    /// holds its partition until its batch is consumed (MassTransit acknowledges a batched message only then), so no
-    /// later event of its task, of any type, can be planned before it.
-    /// </summary>
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ReminderPlanner> consumerConfigurator, IRegistrationContext context)
-    {
-        endpointConfigurator.PrefetchCount = 2 * AtOnce;
-        endpointConfigurator.PartitionTaskEventsByTask(AtOnce);
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(AtOnce / 2)
-            .SetConcurrencyLimit(2)
-            .SetTimeLimit(Gathering)
-            .SetTimeLimitStart(BatchTimeLimitStart.FromFirst));
     }
 }

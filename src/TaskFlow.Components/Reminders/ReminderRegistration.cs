@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Components.Data;
 using TaskFlow.Messaging;
@@ -13,6 +14,11 @@ public static class ReminderRegistration
     /// </summary>
     public static IBusRegistrationConfigurator AddTaskFlowReminders(this IBusRegistrationConfigurator bus)
     {
+        bus.AddOptions<ReminderOptions>()
+            .BindConfiguration(ReminderOptions.Section)
+            .Validate(o => o.DiscardedKeptFor > TimeSpan.Zero, "Reminders:DiscardedKeptFor must be positive.")
+            .Validate(o => o.RefreshHorizon >= TimeSpan.Zero, "Reminders:RefreshHorizon must not be negative.")
+            .ValidateOnStart();
         bus.AddConsumer<ReminderPlanner, ReminderPlannerDefinition>();
         bus.AddSagaStateMachine<ReminderStateMachine, ReminderState, ReminderStateDefinition>()
             .TaskFlowRepository(r => r.ExistingDbContext<TaskFlowDbContext>());

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Reminders;
@@ -10,62 +11,38 @@ namespace TaskFlow.Components.Reminders;
 /// do per reminder at that moment (ADR 0007). Moving or stopping a reminder cancels its scheduled event by token. The
 /// one transition this machine does not make is Waiting → Fired when the event went out: <see cref="FiredReminders"/>
 /// records those a batch at a time, and only for an event whose token is still the instance's due token.
+/// <para>What a reminder does with each message is decided by <see cref="ReminderTiming"/>; this machine applies it.</para>
 /// </summary>
 public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState>
 {
-    /// <summary>
-    /// A discarded reminder is kept this long before it is removed: long enough that a plan delayed in a queue can no
-    /// longer arrive and bring it back with an older version.
-    /// </summary>
-    public static readonly TimeSpan DiscardedKeptFor = TimeSpan.FromDays(1);
+    private readonly TimeProvider clock;
 
-    public ReminderStateMachine(TimeProvider clock)
+    public ReminderStateMachine(TimeProvider clock, IOptions<ReminderOptions> options)
     {
+        this.clock = clock;
+        var settings = options.Value;
         InstanceState(x => x.CurrentState);
 
         Event(() => Planned, e => e.CorrelateById(c => c.Message.ReminderId));
-        Event(() => Cancelled, e =>
-        {
-            e.CorrelateById(c => c.Message.ReminderId);
-            e.OnMissingInstance(m => m.Discard());
-        });
-        Event(() => Snoozed, e =>
-        {
-            e.CorrelateById(c => c.Message.ReminderId);
-            e.OnMissingInstance(m => m.Discard());
-        });
+        Event(() => Cancelled, e => e.CorrelateById(c => c.Message.ReminderId).OnMissingInstance(m => m.Discard()));
+        Event(() => Snoozed, e => e.CorrelateById(c => c.Message.ReminderId).OnMissingInstance(m => m.Discard()));
         Schedule(() => Expiry, x => x.ExpiryTokenId, s => s.Received = r =>
-        {
-            r.CorrelateById(c => c.Message.ReminderId);
-            r.OnMissingInstance(m => m.Discard());
-        });
+            r.CorrelateById(c => c.Message.ReminderId).OnMissingInstance(m => m.Discard()));
 
-        Initially(ApplyPlan(When(Planned), clock));
-        During(new[] { Waiting, Fired, Skipped, Stopped, Discarded }, ApplyPlan(When(Planned, IsNewer), clock));
+        // A plan or cancel of a task version already applied changes nothing: one reminder's commands may arrive out of
+        // version order (two workers plan side by side; a planner that crashed after its commit sends them again).
+        var any = new[] { Waiting, Fired, Skipped, Stopped, Discarded };
+        Initially(Plans(When(Planned), settings));
+        During(any, Plans(When(Planned, c => c.Message.TaskVersion > c.Saga.TaskVersion), settings));
 
-        During(new[] { Waiting, Fired, Skipped, Stopped, Discarded },
-            When(Cancelled, c => c.Message.TaskVersion > c.Saga.TaskVersion)
-                .Then(c =>
-                {
-                    c.Saga.TaskVersion = c.Message.TaskVersion;
-                    c.Saga.UpdatedAt = clock.GetUtcNow();
-                })
-                .ThenAsync(CancelFiringAsync)
-                .IfElse(c => c.Message.Discard,
-                    discard => discard
-                        .Schedule(Expiry, c => new ReminderExpired(c.Saga.CorrelationId), _ => clock.GetUtcNow().Add(DiscardedKeptFor).UtcDateTime)
-                        .TransitionTo(Discarded),
-                    stop => stop.TransitionTo(Stopped)));
+        During(any,
+            Follows(When(Cancelled, c => c.Message.TaskVersion > c.Saga.TaskVersion)
+                    .Then(c => c.Saga.TaskVersion = c.Message.TaskVersion),
+                (c, _) => ReminderTiming.Decide(c.Saga, c.Message))
+            .If(c => c.Message.Discard, discard => discard.Schedule(Expiry, c => new ReminderExpired(c.Saga.CorrelationId),
+                _ => clock.GetUtcNow().Add(settings.DiscardedKeptFor).UtcDateTime)));
 
-        During(Waiting, Fired,
-            When(Snoozed)
-                .Then(c =>
-                {
-                    c.Saga.FireAt = c.Message.Until;
-                    c.Saga.UpdatedAt = clock.GetUtcNow();
-                })
-                .ThenAsync(ScheduleFiringAsync)
-                .TransitionTo(Waiting));
+        During(Waiting, Fired, Follows(When(Snoozed), (c, _) => ReminderTiming.Decide(c.Saga, c.Message)));
 
         During(Discarded, When(Expiry.Received).Finalize());
 
@@ -84,7 +61,7 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
     /// <summary>The task was completed; reopening it may schedule the reminder again.</summary>
     public State Stopped { get; private set; } = null!;
 
-    /// <summary>The reminder or its task is gone; the instance is removed after <see cref="DiscardedKeptFor"/>.</summary>
+    /// <summary>The reminder or its task is gone; the instance is removed after <see cref="ReminderOptions.DiscardedKeptFor"/>.</summary>
     public State Discarded { get; private set; } = null!;
 
     public Event<ScheduleReminder> Planned { get; private set; } = null!;
@@ -93,57 +70,48 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
 
     public Schedule<ReminderState, ReminderExpired> Expiry { get; private set; } = null!;
 
-    private static bool IsNewer(BehaviorContext<ReminderState, ScheduleReminder> context) =>
-        context.Message.TaskVersion > context.Saga.TaskVersion;
-
-    private EventActivityBinder<ReminderState, ScheduleReminder> ApplyPlan(
-        EventActivityBinder<ReminderState, ScheduleReminder> binder, TimeProvider clock) =>
-        binder
-            .Then(c =>
-            {
-                var saga = c.Saga;
-                var now = clock.GetUtcNow();
-                var following = saga.CurrentState == Waiting.Name || saga.CurrentState == Fired.Name;
-                var decision = ReminderTiming.Decide(c.Message.FireAt, c.Message.Due.At, following, saga.PlannedAt, saga.FiredFor, now);
-                saga.Apply(c.Message);
-                saga.UpdatedAt = now;
-                if (decision != ReminderDecision.Keep)
-                {
-                    saga.PlannedAt = c.Message.FireAt;
-                    saga.FireAt = c.Message.FireAt;
-                }
-                c.GetOrAddPayload(() => new PlanDecision(decision));
-            })
-            .Unschedule(Expiry)
-            .IfElse(c => DecisionOf(c) is ReminderDecision.Later or ReminderDecision.Now,
-                schedule => schedule
-                    .ThenAsync(ScheduleFiringAsync)
-                    .TransitionTo(Waiting),
-                other => other.IfElse(c => DecisionOf(c) == ReminderDecision.Keep,
-                    keep => keep.IfElse(c => c.Saga.CurrentState == Waiting.Name && NotImminent(c, clock),
-                        refresh => refresh.ThenAsync(ScheduleFiringAsync),
-                        unchanged => unchanged),
-                    notScheduled => notScheduled
-                        .ThenAsync(CancelFiringAsync)
-                        .IfElse(c => DecisionOf(c) == ReminderDecision.AlreadyFired,
-                            fired => fired.TransitionTo(Fired),
-                            overdue => overdue.TransitionTo(Skipped))));
+    /// <summary>A plan brings a discarded reminder back (its expiry unscheduled) and carries the task's latest fields.</summary>
+    private EventActivityBinder<ReminderState, ScheduleReminder> Plans(
+        EventActivityBinder<ReminderState, ScheduleReminder> binder, ReminderOptions settings) =>
+        Follows(binder.Unschedule(Expiry).Then(c => c.Saga.Apply(c.Message)),
+            (c, now) => ReminderTiming.Decide(c.Saga, c.Message, now, settings.RefreshHorizon));
 
     /// <summary>
-    /// A plan that keeps the time may still change what the event says (a new title): the scheduled event is replaced,
-    /// unless it is about to go out anyway, when replacing it could send it twice.
+    /// Applies the step <paramref name="decide"/> takes: the instance's times, its scheduled event (replaced or
+    /// cancelled), then its state. The clock is read once, so the decision and the update time agree.
     /// </summary>
-    private static bool NotImminent(BehaviorContext<ReminderState> context, TimeProvider clock) =>
-        context.Saga.FireAt - clock.GetUtcNow() > RefreshHorizon;
+    private EventActivityBinder<ReminderState, T> Follows<T>(
+        EventActivityBinder<ReminderState, T> binder, Func<BehaviorContext<ReminderState, T>, DateTimeOffset, ReminderStep> decide)
+        where T : class =>
+        binder.ThenAsync(async context =>
+        {
+            var now = clock.GetUtcNow();
+            var step = decide(context, now);
+            (context.Saga.PlannedAt, context.Saga.FireAt, context.Saga.UpdatedAt) = (step.PlannedAt, step.FireAt, now);
+            if (step.Schedules)
+                await ScheduleFiringAsync(context);
+            else if (step.Cancels)
+                await CancelFiringAsync(context);
+            if (StateAfter(step.Decision) is { } next)
+                await context.TransitionToState(next);
+        });
 
-    private static readonly TimeSpan RefreshHorizon = TimeSpan.FromSeconds(10);
+    private State? StateAfter(ReminderDecision decision) => decision switch
+    {
+        ReminderDecision.Later or ReminderDecision.Now or ReminderDecision.Refresh or ReminderDecision.Snooze => Waiting,
+        ReminderDecision.AlreadyFired => Fired,
+        ReminderDecision.Overdue => Skipped,
+        ReminderDecision.Stop => Stopped,
+        ReminderDecision.Discard => Discarded,
+        _ => null, // Keep: it stays where it is.
+    };
 
     /// <summary>Schedules the event for the instance's fire time (at once if that has passed) and cancels the one it replaces.</summary>
     private static async Task ScheduleFiringAsync(BehaviorContext<ReminderState> context)
     {
         var scheduler = context.GetPayload<MessageSchedulerContext>();
         var previous = context.Saga.DueTokenId;
-        var scheduled = await scheduler.SchedulePublish(context.Saga.FireAt.UtcDateTime, Triggered(context), context.CancellationToken);
+        var scheduled = await scheduler.SchedulePublish(context.Saga.FireAt.UtcDateTime, Triggered(context.Saga), context.CancellationToken);
         context.Saga.DueTokenId = scheduled.TokenId;
         if (previous is { } token)
             await scheduler.CancelScheduledPublish<ReminderTriggered>(token, context.CancellationToken);
@@ -157,19 +125,6 @@ public sealed class ReminderStateMachine : MassTransitStateMachine<ReminderState
         context.Saga.DueTokenId = null;
     }
 
-    private static ReminderDecision DecisionOf(BehaviorContext<ReminderState> context) =>
-        context.TryGetPayload<PlanDecision>(out var decision) ? decision.Value : ReminderDecision.Keep;
-
-    private static ReminderTriggered Triggered(BehaviorContext<ReminderState> context) => new(
-        NewId.NextGuid(),
-        context.Saga.CorrelationId,
-        context.Saga.TaskId,
-        context.Saga.OwnerId,
-        context.Saga.Title,
-        context.Saga.Due,
-        context.Saga.Offset,
-        context.Saga.FireAt);
-
-    /// <summary>The decision taken once per plan, read by the branches that follow (so the clock is read once).</summary>
-    private sealed record PlanDecision(ReminderDecision Value);
+    private static ReminderTriggered Triggered(ReminderState reminder) => new(
+        NewId.NextGuid(), reminder.CorrelationId, reminder.TaskId, reminder.OwnerId, reminder.Title, reminder.Due, reminder.Offset, reminder.FireAt);
 }

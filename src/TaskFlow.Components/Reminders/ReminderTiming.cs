@@ -1,36 +1,35 @@
+using TaskFlow.Contracts;
+
 namespace TaskFlow.Components.Reminders;
 
-/// <summary>What a reminder does with a new plan.</summary>
-public enum ReminderDecision
-{
-    /// <summary>Same fire time as the plan it is already following (a title change, a repeat): the time stays.</summary>
-    Keep,
-
-    /// <summary>Its time is ahead: schedule it.</summary>
-    Later,
-
-    /// <summary>Its time has passed but the task is not due yet: fire at once (scheduled for now).</summary>
-    Now,
-
-    /// <summary>It already fired for this time (e.g. the task was completed, then reopened).</summary>
-    AlreadyFired,
-
-    /// <summary>The task is already overdue: a reminder before the due time makes no sense any more.</summary>
-    Overdue,
-}
-
+/// <summary>
+/// What a reminder does now with a plan, a cancel or a snooze, decided from what it did before: pure, so that
+/// <see cref="ReminderStateMachine"/> only applies the step (its times, its scheduled event, its state).
+/// </summary>
 public static class ReminderTiming
 {
-    /// <param name="following">Whether the reminder is live (scheduled or fired) on <paramref name="previousPlannedAt"/>.</param>
-    public static ReminderDecision Decide(
-        DateTimeOffset plannedAt, DateTimeOffset dueAt, bool following, DateTimeOffset? previousPlannedAt, DateTimeOffset? firedFor, DateTimeOffset now)
+    public static ReminderStep Decide(ReminderState reminder, ScheduleReminder plan, DateTimeOffset now, TimeSpan refreshHorizon)
     {
-        if (following && previousPlannedAt == plannedAt)
-            return ReminderDecision.Keep;
-        if (firedFor == plannedAt)
-            return ReminderDecision.AlreadyFired;
-        if (plannedAt > now)
-            return ReminderDecision.Later;
-        return dueAt > now ? ReminderDecision.Now : ReminderDecision.Overdue;
+        var plannedAt = plan.FireAt;
+        var waiting = reminder.CurrentState == nameof(ReminderStateMachine.Waiting);
+        var following = waiting || reminder.CurrentState == nameof(ReminderStateMachine.Fired);
+        if (following && reminder.PlannedAt == plannedAt)
+        {
+            // The time stays, a snooze's end included.
+            var refresh = waiting && reminder.FireAt - now > refreshHorizon;
+            return new(refresh ? ReminderDecision.Refresh : ReminderDecision.Keep, reminder.PlannedAt, reminder.FireAt);
+        }
+
+        var decision = reminder.FiredFor == plannedAt ? ReminderDecision.AlreadyFired
+            : plannedAt > now ? ReminderDecision.Later
+            : plan.Due.At > now ? ReminderDecision.Now
+            : ReminderDecision.Overdue;
+        return new(decision, plannedAt, plannedAt);
     }
+
+    public static ReminderStep Decide(ReminderState reminder, CancelReminder cancel) =>
+        new(cancel.Discard ? ReminderDecision.Discard : ReminderDecision.Stop, reminder.PlannedAt, reminder.FireAt);
+
+    public static ReminderStep Decide(ReminderState reminder, SnoozeReminder snooze) =>
+        new(ReminderDecision.Snooze, reminder.PlannedAt, snooze.Until);
 }

@@ -214,7 +214,7 @@ public sealed class ReminderStateMachine_Specs
         await SendAsync(new CancelReminder(ReminderId, taskId, 2, Discard: true));
         await StateIsAsync(m => m.Discarded);
         var expiry = Scheduled<ReminderExpired>().Single();
-        Assert.That(expiry.ScheduledTime, Is.EqualTo(Now.Add(ReminderStateMachine.DiscardedKeptFor).UtcDateTime).Within(TimeSpan.FromSeconds(1)));
+        Assert.That(expiry.ScheduledTime, Is.EqualTo(Now.Add(new ReminderOptions().DiscardedKeptFor).UtcDateTime).Within(TimeSpan.FromSeconds(1)));
 
         await SendWithTokenAsync(new ReminderExpired(ReminderId), expiry.CorrelationId);
         Assert.That(await saga.NotExists(ReminderId), Is.Null, "removed");
