@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Components.Data;
-using TaskFlow.Messaging;
+using TaskFlow.Messaging.Sagas;
 
 namespace TaskFlow.Components.Reminders;
 

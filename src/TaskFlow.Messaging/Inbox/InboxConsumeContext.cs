@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Messaging.Inbox;

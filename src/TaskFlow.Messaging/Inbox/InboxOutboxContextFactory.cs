@@ -1,11 +1,12 @@
-using System.Data;
 using System.Data.Common;
+using System.Data;
 using System.Diagnostics;
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Messaging.Scheduling;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Inbox;
 

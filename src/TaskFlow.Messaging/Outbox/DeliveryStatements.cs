@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 using NpgsqlTypes;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 

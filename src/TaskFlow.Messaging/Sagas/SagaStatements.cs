@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Sagas;
 

@@ -2,6 +2,8 @@ using MassTransit;
 using MassTransit.Metadata;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
+using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Scheduling;
 

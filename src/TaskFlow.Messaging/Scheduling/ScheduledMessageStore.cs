@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Npgsql;
 using NpgsqlTypes;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Scheduling;
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 
 using TaskFlow.Messaging.Scheduling;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Scheduling;
 
 public static class SchedulerModelBuilderExtensions
 {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Inbox;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 public static class OutboxModelBuilderExtensions
 {

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>What the outbox for one DbContext needs beyond MassTransit's own option types.</summary>
 public sealed class TaskFlowOutboxOptions<TDbContext>

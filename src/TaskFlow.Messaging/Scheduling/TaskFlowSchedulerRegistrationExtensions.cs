@@ -7,7 +7,7 @@ using MassTransit.Scheduling;
 using Quartz;
 using TaskFlow.Messaging.Scheduling;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Scheduling;
 
 /// <summary>
 /// The message scheduler service, shaped like MassTransit.Quartz's <c>AddQuartzConsumers</c>: consumers of

@@ -3,8 +3,9 @@ using MassTransit.Context;
 using MassTransit.Metadata;
 using MassTransit.Middleware;
 using MassTransit.Serialization;
+using TaskFlow.Messaging.Storage;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>
 /// One captured send or publish, waiting to leave: either for a request scope (<see cref="OutboxId"/>, bus outbox)

@@ -1,7 +1,7 @@
 using MassTransit;
 using MassTransit.Serialization;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Storage;
 
 /// <summary>
 /// The send context's headers and transport properties as a stored message keeps them (JSON columns), read back

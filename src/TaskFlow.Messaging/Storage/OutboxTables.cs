@@ -1,8 +1,10 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using TaskFlow.Messaging.Inbox;
+using TaskFlow.Messaging.Outbox;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Storage;
 
 /// <summary>
 /// Quoted table and column names of the outbox entities as the DbContext maps them, for the few statements

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Messaging.Inbox;
 using TaskFlow.Messaging.Outbox;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationConfigurator services)
     : ITaskFlowOutboxConfigurator, ITaskFlowBusOutboxConfigurator

@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>The counterpart of MassTransit's <c>IEntityFrameworkOutboxConfigurator</c> (PostgreSQL only, ReadCommitted + row locks).</summary>
 public interface ITaskFlowOutboxConfigurator : ITransactionalOutboxConfigurator
