@@ -31,7 +31,7 @@ internal sealed class ScheduledMessageSender : IDisposable
     public async Task<ISendEndpoint> PrepareAsync(ScheduledMessage message)
     {
         message.Hydrate(SystemTextJsonMessageSerializer.Instance);
-        return await bus.GetSendEndpoint(message.DestinationAddress);
+        return await bus.GetSendEndpoint(message.Destination);
     }
 
     /// <summary>Returns once the broker confirmed the message.</summary>
@@ -43,8 +43,8 @@ internal sealed class ScheduledMessageSender : IDisposable
             message.StampSent(clock.GetUtcNow().UtcDateTime);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.MessageDeliveryTimeout);
-            using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.ScheduledSend, message, message.DestinationAddress);
-            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token);
+            using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.ScheduledSend, message, message.Destination);
+            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.Destination), timeout.Token);
         }
         finally
         {

@@ -53,7 +53,7 @@ internal sealed class ScheduledMessageStore
         Column.Of(m => m.DueTime, NpgsqlDbType.TimestampTz, b => b.Select(m => m.DueTime).ToArray()),
         Column.Of(m => m.Bucket, NpgsqlDbType.TimestampTz, b => b.Select(m => m.Bucket).ToArray()),
         Column.Of(m => m.Created, NpgsqlDbType.TimestampTz, b => b.Select(m => m.Created).ToArray()),
-        Column.Of(m => m.DestinationAddress, NpgsqlDbType.Text, b => b.Select(m => m.DestinationAddress.ToString()).ToArray()),
+        Column.Of(m => m.DestinationAddress, NpgsqlDbType.Text, b => b.Select(m => m.Destination.ToString()).ToArray()),
         Column.Of(m => m.MessageId, NpgsqlDbType.Uuid, b => b.Select(m => m.MessageId).ToArray()),
         Column.Of(m => m.ContentType, NpgsqlDbType.Text, b => b.Select(m => m.ContentType).ToArray()),
         Column.Of(m => m.MessageType, NpgsqlDbType.Text, b => b.Select(m => m.MessageType).ToArray()),
