@@ -22,23 +22,20 @@ namespace TaskFlow.Messaging.Inbox;
 internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServiceProvider provider, TimeProvider clock) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
-    private static string? upsertStatement;
     private readonly InboxScheduling? scheduling = provider.GetService<InboxScheduling<TDbContext>>();
 
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "A MessageId is required to use the inbox.");
-        if (upsertStatement is null)
-            BuildStatements(OutboxTables.For(db).InboxState);
-
+        var upsert = ModelStatements.For<InboxStatements>(db).Upsert;
         var firstStep = true;
         var continueProcessing = true;
         while (continueProcessing)
         {
             continueProcessing = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                var more = await StepAsync(context, options, next, messageId, firstStep);
+                var more = await StepAsync(context, options, next, upsert, messageId, firstStep);
                 firstStep = false;
                 return more;
             });
@@ -48,7 +45,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
     public void Probe(ProbeContext context) => context.CreateFilterScope("taskflowInbox").Add("provider", "postgresql");
 
     private async Task<bool> StepAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
-        Guid messageId, bool firstStep)
+        string upsert, Guid messageId, bool firstStep)
         where T : class
     {
         var timer = Stopwatch.StartNew();
@@ -60,7 +57,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
         {
             // One statement creates or locks the row: ON CONFLICT DO UPDATE waits for a concurrent duplicate's commit.
             var rows = db.Set<InboxState>()
-                .FromSqlRaw(upsertStatement!, messageId, options.ConsumerId, lockId, clock.GetUtcNow().UtcDateTime, firstStep ? 1 : 0)
+                .FromSqlRaw(upsert, messageId, options.ConsumerId, lockId, clock.GetUtcNow().UtcDateTime, firstStep ? 1 : 0)
                 .AsTracking()
                 .AsAsyncEnumerable();
             InboxState? locked = null;
@@ -122,23 +119,5 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
         {
             // The connection is gone; PostgreSQL has rolled back already.
         }
-    }
-
-    private static void BuildStatements(OutboxTables.Table<InboxState> table)
-    {
-        var messageId = table.Column(i => i.MessageId);
-        var consumerId = table.Column(i => i.ConsumerId);
-        var lockId = table.Column(i => i.LockId);
-        var receiveCount = table.Column(i => i.ReceiveCount);
-        // A first receive is inserted as consumed and delivered already (see InboxTransaction.Inserted); an existing row
-        // keeps its times and is only locked.
-        upsertStatement = $$"""
-            INSERT INTO {{table.Name}} AS inbox ({{messageId}}, {{consumerId}}, {{lockId}}, {{table.Column(i => i.Received)}}, {{receiveCount}},
-                {{table.Column(i => i.Consumed)}}, {{table.Column(i => i.Delivered)}})
-            VALUES ({0}, {1}, {2}, {3}, {4}, CASE WHEN {4} = 1 THEN {3} END, CASE WHEN {4} = 1 THEN {3} END)
-            ON CONFLICT ({{messageId}}, {{consumerId}})
-            DO UPDATE SET {{lockId}} = excluded.{{lockId}}, {{receiveCount}} = inbox.{{receiveCount}} + excluded.{{receiveCount}}
-            RETURNING *
-            """;
     }
 }

@@ -45,7 +45,6 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     private readonly Counter<long> failures;
     private readonly Meter? ownedMeter;
     private readonly OutboxBacklog<TDbContext> backlog;
-    private DeliveryStatements? statements;
 
     public OutboxDeliveryService(IBusControl bus, IBusOutboxNotification notification, IOptions<OutboxDeliveryServiceOptions> options,
         IOptions<TaskFlowOutboxOptions<TDbContext>> outboxOptions, IServiceScopeFactory scopeFactory, TimeProvider clock,
@@ -136,7 +135,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        statements ??= new DeliveryStatements(OutboxTables.For(db), options.QueryMessageLimit, options.MessageDeliveryLimit);
+        var statements = ModelStatements.For<DeliveryStatements>(db);
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(token => DeliverBatchAsync(db, statements, token), stoppingToken);
     }
 
@@ -154,7 +153,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
-        var claimed = await sql.ClaimAsync(connection, npgsqlTransaction, token);
+        var claimed = await sql.ClaimAsync(connection, npgsqlTransaction, options.QueryMessageLimit, options.MessageDeliveryLimit, token);
         if (claimed.Count == 0)
         {
             await transaction.CommitAsync(token);
