@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Data;
 using System.Diagnostics;
 using MassTransit;
@@ -66,8 +65,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
             var inbox = locked ?? throw new InvalidOperationException("The inbox row was neither inserted nor found.");
             // The upsert inserts a first receive with a count of 1 and adds to the count of an existing row, which is at
             // least 1: a first step that reads 1 created the row itself.
-            using var schedules = scheduling?.Begin(db);
-            var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1, schedules);
+            using var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1, scheduling, db);
 
             // MassTransit's pipe takes one step per call: consume, deliver what the consumer sent, finish. Only the
             // messages a consumer sent need their own commit before delivery; every other step joins this transaction,
@@ -95,29 +93,16 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
                 throw;
             }
 
-            if (schedules is not null)
-                await schedules.CommittedAsync(context.CancellationToken);
+            await shared.CommittedAsync(context.CancellationToken);
 
             return outboxContext.ContinueProcessing;
         }
         catch
         {
-            await RollbackAsync(transaction);
+            await TransactionRollback.QuietlyAsync(transaction);
             // Whatever the consumer tracked belongs to the rolled-back transaction.
             db.ChangeTracker.Clear();
             throw;
-        }
-    }
-
-    private static async Task RollbackAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or DbException)
-        {
-            // The connection is gone; PostgreSQL has rolled back already.
         }
     }
 }

@@ -15,13 +15,7 @@ public static class OutboxModelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
 
-        modelBuilder.Entity<InboxState>(inbox =>
-        {
-            inbox.HasKey(i => i.Id);
-            inbox.Property(i => i.Id).UseIdentityByDefaultColumn();
-            inbox.HasAlternateKey(i => new { i.MessageId, i.ConsumerId });
-            inbox.HasIndex(i => i.Delivered);
-        });
+        modelBuilder.AddInboxState();
 
         modelBuilder.Entity<OutboxState>(state =>
         {

@@ -15,9 +15,3 @@ public sealed class TaskFlowOutboxOptions<TDbContext>
     /// <summary>Counted failed attempts after which the delivery service parks a state (see <see cref="OutboxState.Parked"/>).</summary>
     public int DeliveryAttemptLimit { get; set; } = 10;
 }
-
-/// <summary>The PostgreSQL channel the outbox trigger notifies on commit (migrations/0004_messaging.sql).</summary>
-public static class OutboxChannel
-{
-    public const string Name = "taskflow_outbox";
-}

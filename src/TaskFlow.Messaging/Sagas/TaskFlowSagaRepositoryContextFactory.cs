@@ -1,10 +1,8 @@
 using System.Data;
-using System.Data.Common;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Sagas;
@@ -90,7 +88,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
             }
             catch
             {
-                await RollbackAsync(transaction);
+                await TransactionRollback.QuietlyAsync(transaction);
                 // Everything tracked now describes rows of a rolled-back transaction.
                 db.ChangeTracker.Clear();
                 throw;
@@ -106,17 +104,5 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
     {
         foreach (var entry in db.ChangeTracker.Entries<TSaga>().ToList())
             entry.State = EntityState.Detached;
-    }
-
-    private static async Task RollbackAsync(IDbContextTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or DbException)
-        {
-            // The connection is gone; PostgreSQL has rolled back already.
-        }
     }
 }

@@ -10,22 +10,9 @@ namespace TaskFlow.Messaging.Scheduling;
 /// pipelined (one at a time is ~1,300/s, a window of hundreds ~10,000/s on a 2-core machine), few enough that a burst
 /// of ten thousand does not queue them all inside the client at once.
 /// </summary>
-internal sealed class ScheduledMessageSender : IDisposable
+internal sealed class ScheduledMessageSender(IBus bus, TaskFlowSchedulerOptions options, TimeProvider clock, SchedulerCounters counters) : IDisposable
 {
-    private readonly IBus bus;
-    private readonly SemaphoreSlim window;
-    private readonly TimeProvider clock;
-    private readonly TaskFlowSchedulerOptions options;
-    private readonly SchedulerCounters counters;
-
-    public ScheduledMessageSender(IBus bus, TaskFlowSchedulerOptions options, TimeProvider clock, SchedulerCounters counters)
-    {
-        this.bus = bus;
-        this.options = options;
-        this.clock = clock;
-        this.counters = counters;
-        window = new SemaphoreSlim(options.SendWindow, options.SendWindow);
-    }
+    private readonly SemaphoreSlim window = new(options.SendWindow, options.SendWindow);
 
     /// <summary>Everything that can be done before the due time: headers and properties read, endpoint resolved.</summary>
     public async Task<ISendEndpoint> PrepareAsync(ScheduledMessage message)
