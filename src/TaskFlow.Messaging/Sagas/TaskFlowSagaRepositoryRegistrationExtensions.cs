@@ -1,5 +1,4 @@
 using MassTransit;
-using TaskFlow.Messaging.Sagas;
 
 namespace TaskFlow.Messaging.Sagas;
 
