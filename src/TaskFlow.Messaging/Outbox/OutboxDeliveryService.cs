@@ -1,9 +1,7 @@
 using System.Data;
 using System.Diagnostics.Metrics;
 using MassTransit;
-using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
-using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,4 @@
 using MassTransit;
-using MassTransit.Serialization;
 using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Scheduling;
