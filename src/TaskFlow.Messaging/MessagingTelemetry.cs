@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using MassTransit.Logging;
+using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Messaging;
 

@@ -1,4 +1,5 @@
 using MassTransit;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;

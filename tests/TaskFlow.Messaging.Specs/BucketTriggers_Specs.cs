@@ -22,7 +22,7 @@ public class When_messages_are_scheduled_into_many_distinct_seconds
             await triggers.EnsureAsync(Start.UtcDateTime.AddHours(1).AddSeconds(i), CancellationToken.None);
 
         Assert.That(triggers.Remembered, Is.LessThanOrEqualTo(BucketTriggers.MostRemembered));
-        Assert.That((await scheduler.GetTriggersOfJob(BucketTriggers.JobKey)).Count,
+        Assert.That((await scheduler.GetTriggersOfJob(SchedulerJobs.JobKey)).Count,
             Is.EqualTo(BucketTriggers.MostRemembered + 2_000), "every bucket still has its trigger");
     }
 
@@ -46,7 +46,7 @@ public class When_messages_are_scheduled_into_many_distinct_seconds
         {
             q.UseInMemoryStore();
             q.UseDefaultThreadPool(1);
-            q.AddJob<NothingJob>(j => j.WithIdentity(BucketTriggers.JobKey).StoreDurably());
+            q.AddJob<NothingJob>(j => j.WithIdentity(SchedulerJobs.JobKey).StoreDurably());
         }).BuildServiceProvider();
         var options = new TaskFlowSchedulerOptions { SchedulerName = name };
         var scheduler = await services.GetRequiredKeyedService<ISchedulerFactory>(name).GetScheduler();

@@ -3,6 +3,7 @@ using System.Data.Common;
 using MassTransit;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;

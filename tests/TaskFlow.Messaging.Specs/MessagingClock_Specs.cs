@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;

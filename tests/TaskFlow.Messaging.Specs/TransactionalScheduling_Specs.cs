@@ -1,6 +1,9 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Sagas;
+using TaskFlow.Messaging.Scheduling;
 using TaskFlow.Messaging.Specs.Infrastructure;
 
 namespace TaskFlow.Messaging.Specs;

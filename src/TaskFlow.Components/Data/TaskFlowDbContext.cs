@@ -1,13 +1,14 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using NpgsqlTypes;
-using TaskFlow.Messaging;
 using TaskFlow.Components.Accounts;
 using TaskFlow.Components.Audit;
 using TaskFlow.Components.Notifications;
 using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Components.Tasks;
+using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Components.Data;
 

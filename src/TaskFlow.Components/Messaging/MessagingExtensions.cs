@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Contracts;
-using TaskFlow.Messaging;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Components.Messaging;

@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Components.Data;
-using TaskFlow.Messaging;
+using TaskFlow.Messaging.Sagas;
 
 namespace TaskFlow.Components.Reminders;
 

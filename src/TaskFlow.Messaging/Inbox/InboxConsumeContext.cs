@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Messaging.Inbox;
@@ -31,8 +32,8 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         this.inbox = inbox;
         this.transaction = transaction;
         // Replaces the endpoint scheduler MassTransit's proxy constructor just re-created on this context.
-        if (transaction.Schedules is { } schedules)
-            context.AddOrUpdatePayload(() => schedules.SchedulerFor(this), _ => schedules.SchedulerFor(this));
+        if (transaction.Scheduling is { } scheduling)
+            context.AddOrUpdatePayload(() => scheduling.SchedulerFor(this, transaction), _ => scheduling.SchedulerFor(this, transaction));
     }
 
     public override Guid? MessageId => inbox.MessageId;
@@ -93,8 +94,8 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
     public override Task AddSend<T>(SendContext<T> context)
     {
         // Scheduled, not sent: nothing for the delivery step, so the transaction needs no commit before it.
-        if (transaction.Schedules is { } schedules && context.TryGetPayload<PendingSchedule>(out var schedule))
-            return schedules.StoreAsync(context, schedule, SerializerContext, CancellationToken);
+        if (transaction.Scheduling is not null && context.TryGetPayload<PendingSchedule>(out var schedule))
+            return transaction.Schedules.StoreAsync(context, schedule, SerializerContext, CancellationToken);
         var message = OutboxMessage.FromSendContext(context, SerializerContext, clock.GetUtcNow().UtcDateTime);
         message.InboxMessageId = inbox.MessageId;
         message.InboxConsumerId = ConsumerId;
@@ -108,24 +109,4 @@ internal sealed class InboxConsumeContext<TDbContext, TMessage> : OutboxConsumeC
         }
         return Task.CompletedTask;
     }
-}
-
-/// <summary>What the steps of one inbox transaction share.</summary>
-internal sealed class InboxTransaction(bool inserted, TransactionSchedules? schedules = null)
-{
-    /// <summary>
-    /// This transaction's upsert created the row, stored as consumed and delivered already: if the consumer succeeds
-    /// and sends nothing the commit needs no UPDATE, and if it fails the rollback takes the row away with everything else.
-    /// Until then the steps see the row as the pipe has advanced it (<see cref="Consumed"/>, <see cref="Delivered"/>).
-    /// </summary>
-    public bool Inserted { get; } = inserted;
-
-    public bool Consumed { get; set; }
-    public bool Delivered { get; set; }
-
-    /// <summary>Whether the consumer sent or published anything.</summary>
-    public bool AddedMessages { get; set; }
-
-    /// <summary>Where the consumer's scheduler writes, when scheduling is transactional.</summary>
-    public TransactionSchedules? Schedules { get; } = schedules;
 }

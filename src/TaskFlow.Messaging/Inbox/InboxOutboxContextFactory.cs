@@ -1,11 +1,11 @@
 using System.Data;
-using System.Data.Common;
 using System.Diagnostics;
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Messaging.Scheduling;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Inbox;
 
@@ -21,23 +21,20 @@ namespace TaskFlow.Messaging.Inbox;
 internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServiceProvider provider, TimeProvider clock) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
-    private static string? upsertStatement;
     private readonly InboxScheduling? scheduling = provider.GetService<InboxScheduling<TDbContext>>();
 
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "A MessageId is required to use the inbox.");
-        if (upsertStatement is null)
-            BuildStatements(OutboxTables.For(db).InboxState);
-
+        var upsert = ModelStatements.For<InboxStatements>(db).Upsert;
         var firstStep = true;
         var continueProcessing = true;
         while (continueProcessing)
         {
             continueProcessing = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
             {
-                var more = await StepAsync(context, options, next, messageId, firstStep);
+                var more = await StepAsync(context, options, next, upsert, messageId, firstStep);
                 firstStep = false;
                 return more;
             });
@@ -47,7 +44,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
     public void Probe(ProbeContext context) => context.CreateFilterScope("taskflowInbox").Add("provider", "postgresql");
 
     private async Task<bool> StepAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions options, IPipe<OutboxConsumeContext<T>> next,
-        Guid messageId, bool firstStep)
+        string upsert, Guid messageId, bool firstStep)
         where T : class
     {
         var timer = Stopwatch.StartNew();
@@ -59,7 +56,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
         {
             // One statement creates or locks the row: ON CONFLICT DO UPDATE waits for a concurrent duplicate's commit.
             var rows = db.Set<InboxState>()
-                .FromSqlRaw(upsertStatement!, messageId, options.ConsumerId, lockId, clock.GetUtcNow().UtcDateTime, firstStep ? 1 : 0)
+                .FromSqlRaw(upsert, messageId, options.ConsumerId, lockId, clock.GetUtcNow().UtcDateTime, firstStep ? 1 : 0)
                 .AsTracking()
                 .AsAsyncEnumerable();
             InboxState? locked = null;
@@ -68,8 +65,7 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
             var inbox = locked ?? throw new InvalidOperationException("The inbox row was neither inserted nor found.");
             // The upsert inserts a first receive with a count of 1 and adds to the count of an existing row, which is at
             // least 1: a first step that reads 1 created the row itself.
-            using var schedules = scheduling?.Begin(db);
-            var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1, schedules);
+            using var shared = new InboxTransaction(inserted: firstStep && inbox.ReceiveCount == 1, scheduling, db);
 
             // MassTransit's pipe takes one step per call: consume, deliver what the consumer sent, finish. Only the
             // messages a consumer sent need their own commit before delivery; every other step joins this transaction,
@@ -97,47 +93,16 @@ internal sealed class InboxOutboxContextFactory<TDbContext>(TDbContext db, IServ
                 throw;
             }
 
-            if (schedules is not null)
-                await schedules.CommittedAsync(context.CancellationToken);
+            await shared.CommittedAsync(context.CancellationToken);
 
             return outboxContext.ContinueProcessing;
         }
         catch
         {
-            await RollbackAsync(transaction);
+            await TransactionRollback.QuietlyAsync(transaction);
             // Whatever the consumer tracked belongs to the rolled-back transaction.
             db.ChangeTracker.Clear();
             throw;
         }
-    }
-
-    private static async Task RollbackAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or DbException)
-        {
-            // The connection is gone; PostgreSQL has rolled back already.
-        }
-    }
-
-    private static void BuildStatements(OutboxTables.Table<InboxState> table)
-    {
-        var messageId = table.Column(i => i.MessageId);
-        var consumerId = table.Column(i => i.ConsumerId);
-        var lockId = table.Column(i => i.LockId);
-        var receiveCount = table.Column(i => i.ReceiveCount);
-        // A first receive is inserted as consumed and delivered already (see InboxTransaction.Inserted); an existing row
-        // keeps its times and is only locked.
-        upsertStatement = $$"""
-            INSERT INTO {{table.Name}} AS inbox ({{messageId}}, {{consumerId}}, {{lockId}}, {{table.Column(i => i.Received)}}, {{receiveCount}},
-                {{table.Column(i => i.Consumed)}}, {{table.Column(i => i.Delivered)}})
-            VALUES ({0}, {1}, {2}, {3}, {4}, CASE WHEN {4} = 1 THEN {3} END, CASE WHEN {4} = 1 THEN {3} END)
-            ON CONFLICT ({{messageId}}, {{consumerId}})
-            DO UPDATE SET {{lockId}} = excluded.{{lockId}}, {{receiveCount}} = inbox.{{receiveCount}} + excluded.{{receiveCount}}
-            RETURNING *
-            """;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 using NpgsqlTypes;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 
@@ -10,7 +11,7 @@ namespace TaskFlow.Messaging.Outbox;
 /// The delivery pass's SQL, built once from the DbContext's model (so any naming convention holds), and read without EF's
 /// query pipeline: one statement claims the states and brings their first messages, one batch finishes them.
 /// </summary>
-internal sealed class DeliveryStatements
+internal sealed class DeliveryStatements : IModelStatements<DeliveryStatements>
 {
     private readonly string claim;
     private readonly string deleteFinished;
@@ -22,10 +23,11 @@ internal sealed class DeliveryStatements
     /// <summary>The claim's columns: the state's id, attempts and whether a later state of its key waits, then the message's.</summary>
     private const int FirstMessageColumn = 3;
 
-    public DeliveryStatements(OutboxTables tables, int stateLimit, int messageLimit)
+    private DeliveryStatements(IModel model)
     {
-        var state = tables.OutboxState;
-        var message = tables.OutboxMessage;
+        const string hint = "call modelBuilder.AddTaskFlowOutboxEntities()";
+        var state = new ModelTable<OutboxState>(model, hint);
+        var message = new ModelTable<OutboxMessage>(model, hint);
         var id = state.Column(s => s.OutboxId);
         var created = state.Column(s => s.Created);
         var key = state.Column(s => s.PartitionKey);
@@ -58,13 +60,13 @@ internal sealed class DeliveryStatements
                     SELECT 1 FROM {state.Name} AS p
                     WHERE p.{key} = s.{key} AND p.{parked} IS NULL AND (p.{created}, p.{id}) < (s.{created}, s.{id}))
                 ORDER BY s.{created}, s.{id}
-                LIMIT {stateLimit}
+                LIMIT $1
                 FOR UPDATE OF s SKIP LOCKED)
             SELECT c.{id}, c.{attempts}, c.waiting, {columns}
             FROM claimed AS c
             LEFT JOIN LATERAL (
                 SELECT * FROM {message.Name} WHERE {message.Column(m => m.OutboxId)} = c.{id} AND {sequence} > coalesce(c.{last}, 0)
-                ORDER BY {sequence} LIMIT {messageLimit}) AS m ON true
+                ORDER BY {sequence} LIMIT $2) AS m ON true
             ORDER BY c.{created}, c.{id}, m.{sequence}
             """;
         // The foreign key deletes a finished state's messages with it.
@@ -83,10 +85,16 @@ internal sealed class DeliveryStatements
             """;
     }
 
-    /// <summary>The claimed states, oldest first, each with its first messages in sequence order.</summary>
-    public async Task<List<ClaimedState>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken token)
+    public static DeliveryStatements Build(IModel model) => new(model);
+
+    /// <summary>At most <paramref name="stateLimit"/> claimed states, oldest first, each with its first <paramref name="messageLimit"/> messages in sequence order.</summary>
+    public async Task<List<ClaimedState>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int stateLimit, int messageLimit,
+        CancellationToken token)
     {
-        await using var command = new NpgsqlCommand(claim, connection, transaction);
+        await using var command = new NpgsqlCommand(claim, connection, transaction)
+        {
+            Parameters = { new NpgsqlParameter { Value = stateLimit }, new NpgsqlParameter { Value = messageLimit } },
+        };
         await using var reader = await command.ExecuteReaderAsync(token);
         var states = new List<ClaimedState>();
         ClaimedState? current = null;
@@ -152,12 +160,3 @@ internal sealed class DeliveryStatements
         return command;
     }
 }
-
-/// <summary>
-/// One claimed outbox state, its failed attempts so far, whether a later state of its partition key waits for it, and the
-/// messages loaded for it.
-/// </summary>
-internal sealed record ClaimedState(Guid OutboxId, int DeliveryAttempts, bool LaterStateWaits, List<OutboxMessage> Messages);
-
-/// <summary>A state whose send failed in a way that counts: its attempts now, the error, and whether it is parked.</summary>
-internal sealed record FailedState(Guid OutboxId, int Attempts, string Error, bool Park);

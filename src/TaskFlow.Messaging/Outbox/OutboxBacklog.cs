@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 
@@ -95,18 +96,10 @@ internal sealed class OutboxBacklog<TDbContext> : IDisposable
         {
             await using var scope = scopeFactory.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            var tables = OutboxTables.For(db);
-            var message = tables.OutboxMessage;
-            var state = tables.OutboxState;
-            var outboxId = state.Column(s => s.OutboxId);
-            var waiting = $"s.{state.Column(s => s.Parked)} IS NULL";
+            var sql = ModelStatements.For<BacklogStatement>(db).Sql;
             await db.Database.OpenConnectionAsync(stoppingToken);
             await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = $"""
-                SELECT count(*) FILTER (WHERE {waiting}), min(m.{message.Column(m => m.SentTime)}) FILTER (WHERE {waiting}),
-                       count(*) FILTER (WHERE NOT {waiting})
-                FROM {message.Name} AS m LEFT JOIN {state.Name} AS s ON s.{outboxId} = m.{message.Column(m => m.OutboxId)}
-                """;
+            command.CommandText = sql;
             await using var reader = await command.ExecuteReaderAsync(stoppingToken);
             await reader.ReadAsync(stoppingToken);
             return new Reading(reader.GetInt64(0), await reader.IsDBNullAsync(1, stoppingToken) ? null : reader.GetDateTime(1), reader.GetInt64(2));

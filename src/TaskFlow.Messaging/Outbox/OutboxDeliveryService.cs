@@ -1,9 +1,7 @@
 using System.Data;
 using System.Diagnostics.Metrics;
 using MassTransit;
-using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
-using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Outbox;
 
@@ -44,7 +43,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     private readonly Counter<long> failures;
     private readonly Meter? ownedMeter;
     private readonly OutboxBacklog<TDbContext> backlog;
-    private DeliveryStatements? statements;
+    private readonly OutboxStateSender sender;
 
     public OutboxDeliveryService(IBusControl bus, IBusOutboxNotification notification, IOptions<OutboxDeliveryServiceOptions> options,
         IOptions<TaskFlowOutboxOptions<TDbContext>> outboxOptions, IServiceScopeFactory scopeFactory, TimeProvider clock,
@@ -64,6 +63,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         delivered = meter.CreateCounter<long>(OutboxMetrics.Delivered, "{message}", "Outbox messages sent to the broker");
         failures = meter.CreateCounter<long>(OutboxMetrics.DeliveryFailures, "{pass}", "Delivery passes that could not send everything");
         backlog = new OutboxBacklog<TDbContext>(meter, scopeFactory, clock);
+        sender = new OutboxStateSender(bus, this.options, clock, logger);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -135,7 +135,7 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        statements ??= new DeliveryStatements(OutboxTables.For(db), options.QueryMessageLimit, options.MessageDeliveryLimit);
+        var statements = ModelStatements.For<DeliveryStatements>(db);
         return await db.Database.CreateExecutionStrategy().ExecuteAsync(token => DeliverBatchAsync(db, statements, token), stoppingToken);
     }
 
@@ -153,14 +153,14 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         var npgsqlTransaction = (NpgsqlTransaction)transaction.GetDbTransaction();
-        var claimed = await sql.ClaimAsync(connection, npgsqlTransaction, token);
+        var claimed = await sql.ClaimAsync(connection, npgsqlTransaction, options.QueryMessageLimit, options.MessageDeliveryLimit, token);
         if (claimed.Count == 0)
         {
             await transaction.CommitAsync(token);
             return new Pass(0, false, false, false);
         }
 
-        var results = await Task.WhenAll(claimed.Select(state => SendInOrderAsync(state.Messages, token)));
+        var results = await Task.WhenAll(claimed.Select(state => sender.SendInOrderAsync(state.Messages, token)));
 
         // What the broker confirmed is recorded whatever is left of the pass's own time: finished under the pass's token, a
         // pass that had run past its timeout while sending rolled back, and the next one sent those messages again.
@@ -205,50 +205,6 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
         return new Pass(claimed.Count, results.Any(r => r.Failed), failed.Any(f => f.Park), leftSome);
     }
 
-    /// <summary>Sends one state's messages in sequence order and stops at the first failure, so none overtakes another.</summary>
-    private async Task<StateResult> SendInOrderAsync(List<OutboxMessage> messages, CancellationToken token)
-    {
-        var done = new List<long>(messages.Count);
-        var sent = 0;
-        foreach (var message in messages)
-        {
-            if (message.DestinationAddress is null || message.ExpirationTime < clock.GetUtcNow().UtcDateTime)
-            {
-                logger.LogWarning("Outbox message {MessageId} dropped: {Reason}", message.MessageId,
-                    message.DestinationAddress is null ? "no destination" : "expired");
-                done.Add(message.SequenceNumber);
-                continue;
-            }
-
-            try
-            {
-                message.Hydrate(SystemTextJsonMessageSerializer.Instance);
-                using var sendLimit = new CancellationTokenSource(options.MessageDeliveryTimeout, clock);
-                using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(token, sendLimit.Token);
-                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
-                using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.OutboxDeliver, message, message.DestinationAddress);
-                await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token);
-                done.Add(message.SequenceNumber);
-                sent++;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Outbox message {MessageId} not sent to {Destination}; it stays for the next pass",
-                    message.MessageId, message.DestinationAddress);
-                return new StateResult(done, sent, true, CountsAsAttempt(exception) ? $"{exception.GetType().Name}: {exception.Message}" : null);
-            }
-        }
-
-        return new StateResult(done, sent, false, null);
-    }
-
-    /// <summary>
-    /// A failure says something about the message only when the broker was there to refuse it: a send that timed out, or
-    /// one made while the bus is not healthy (an outage), would otherwise park whatever waits during an outage.
-    /// </summary>
-    private bool CountsAsAttempt(Exception exception) =>
-        exception is not OperationCanceledException && bus.CheckHealth().Status == BusHealthStatus.Healthy;
-
     /// <summary>
     /// A broker that is away: resume as soon as the bus is healthy again, at the latest after the back-off. A healthy bus
     /// that refused a send: the whole back-off, or the same rows would be tried again at once, without end.
@@ -278,7 +234,4 @@ public sealed class OutboxDeliveryService<TDbContext> : BackgroundService
     private static TimeSpan Grow(TimeSpan backOff) => TimeSpan.FromTicks(Math.Min(backOff.Ticks * 2, MaxBackOff.Ticks));
 
     private readonly record struct Pass(int Claimed, bool Failed, bool Parked, bool LeftSome);
-
-    /// <summary>What one state's sends came to; <see cref="Refusal"/> is set when the failure counts as an attempt.</summary>
-    private sealed record StateResult(List<long> Done, int Sent, bool Failed, string? Refusal);
 }

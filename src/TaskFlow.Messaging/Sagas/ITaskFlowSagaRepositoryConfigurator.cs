@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Sagas;
 
 /// <summary>The counterpart of MassTransit's <c>IEntityFrameworkSagaRepositoryConfigurator</c> (PostgreSQL, pessimistic only).</summary>
 public interface ITaskFlowSagaRepositoryConfigurator

@@ -1,24 +1,24 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Sagas;
 
 /// <summary>
 /// The two statements LINQ cannot express for <typeparamref name="TSaga"/> in <typeparamref name="TDbContext"/>: the
 /// row lock and the lock on a correlation id that has no row yet. Names come from the model, so any naming convention
-/// or schema works; built once per (context, saga) pair because the model is fixed for a context type.
+/// or schema works.
 /// </summary>
-internal sealed class SagaStatements<TDbContext, TSaga>
+internal sealed class SagaStatements<TDbContext, TSaga> : IModelStatements<SagaStatements<TDbContext, TSaga>>
     where TDbContext : DbContext
     where TSaga : class, ISaga
 {
-    private static SagaStatements<TDbContext, TSaga>? cached;
-
-    private SagaStatements(DbContext db)
+    private SagaStatements(IModel model)
     {
         var hint = $"map it in {typeof(TDbContext).Name}.OnModelCreating (modelBuilder.Entity<{typeof(TSaga).Name}>() with key CorrelationId) "
             + "to keep it in the TaskFlow saga repository";
-        var table = new OutboxTables.Table<TSaga>(db.Model, hint);
+        var table = new ModelTable<TSaga>(model, hint);
         var key = table.EntityType.FindPrimaryKey();
         if (key is null || key.Properties.Count != 1 || key.Properties[0].Name != nameof(ISaga.CorrelationId))
             throw new InvalidOperationException($"{typeof(TSaga).Name} must have CorrelationId as its only key in {typeof(TDbContext).Name}.");
@@ -35,7 +35,7 @@ internal sealed class SagaStatements<TDbContext, TSaga>
     public string LockNewId { get; }
     public string TableName { get; }
 
-    public static SagaStatements<TDbContext, TSaga> For(DbContext db) => cached ??= new SagaStatements<TDbContext, TSaga>(db);
+    public static SagaStatements<TDbContext, TSaga> Build(IModel model) => new(model);
 
     public string NewIdLockKey(Guid correlationId) => $"{TableName}/{correlationId:N}";
 }

@@ -40,10 +40,3 @@ internal sealed class TaskFlowSagaRepositoryConfigurator : ITaskFlowSagaReposito
         }
     }
 }
-
-internal sealed class TaskFlowSagaRepositoryRegistrationProvider(Action<ITaskFlowSagaRepositoryConfigurator> configure) : ISagaRepositoryRegistrationProvider
-{
-    public void Configure<TSaga>(ISagaRegistrationConfigurator<TSaga> configurator)
-        where TSaga : class, ISaga =>
-        configurator.TaskFlowRepository(configure);
-}

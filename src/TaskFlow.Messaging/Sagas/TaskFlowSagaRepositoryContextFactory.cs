@@ -1,10 +1,9 @@
 using System.Data;
-using System.Data.Common;
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
+using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Sagas;
 
@@ -25,7 +24,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var statements = SagaStatements<TDbContext, TSaga>.For(db);
+        var statements = ModelStatements.For<SagaStatements<TDbContext, TSaga>>(db);
         return InTransactionAsync(() => next.Send(new TaskFlowSagaRepositoryContext<TDbContext, TSaga, T>(db, context, factory, statements)),
             context.CancellationToken);
     }
@@ -36,7 +35,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(next);
-        var statements = SagaStatements<TDbContext, TSaga>.For(db);
+        var statements = ModelStatements.For<SagaStatements<TDbContext, TSaga>>(db);
         return InTransactionAsync(async () =>
         {
             var repositoryContext = new TaskFlowSagaRepositoryContext<TDbContext, TSaga, T>(db, context, factory, statements);
@@ -49,7 +48,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
         where T : class
     {
         ArgumentNullException.ThrowIfNull(asyncMethod);
-        SagaStatements<TDbContext, TSaga>.For(db);
+        ModelStatements.For<SagaStatements<TDbContext, TSaga>>(db);
         return asyncMethod(new TaskFlowSagaReadContext<TSaga>(db, cancellationToken));
     }
 
@@ -57,7 +56,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
         where T : class
     {
         ArgumentNullException.ThrowIfNull(asyncMethod);
-        SagaStatements<TDbContext, TSaga>.For(db);
+        ModelStatements.For<SagaStatements<TDbContext, TSaga>>(db);
         return asyncMethod(new TaskFlowSagaReadContext<TSaga>(db, cancellationToken));
     }
 
@@ -89,7 +88,7 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
             }
             catch
             {
-                await RollbackAsync(transaction);
+                await TransactionRollback.QuietlyAsync(transaction);
                 // Everything tracked now describes rows of a rolled-back transaction.
                 db.ChangeTracker.Clear();
                 throw;
@@ -105,35 +104,5 @@ internal sealed class TaskFlowSagaRepositoryContextFactory<TDbContext, TSaga>(TD
     {
         foreach (var entry in db.ChangeTracker.Entries<TSaga>().ToList())
             entry.State = EntityState.Detached;
-    }
-
-    private static async Task RollbackAsync(IDbContextTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or DbException)
-        {
-            // The connection is gone; PostgreSQL has rolled back already.
-        }
-    }
-}
-
-/// <summary>Reads outside a message (ILoadSagaRepository, IQuerySagaRepository): no locks, nothing tracked.</summary>
-internal sealed class TaskFlowSagaReadContext<TSaga>(DbContext db, CancellationToken cancellationToken) :
-    BasePipeContext(cancellationToken), LoadSagaRepositoryContext<TSaga>, QuerySagaRepositoryContext<TSaga>
-    where TSaga : class, ISaga
-{
-    // MassTransit's contract: null when there is no such instance.
-    public async Task<TSaga> Load(Guid correlationId) =>
-        (await db.Set<TSaga>().AsNoTracking().SingleOrDefaultAsync(s => s.CorrelationId == correlationId, CancellationToken))!;
-
-    public async Task<SagaRepositoryQueryContext<TSaga>> Query(ISagaQuery<TSaga> query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var ids = await db.Set<TSaga>().AsNoTracking().Where(query.FilterExpression).Select(s => s.CorrelationId)
-            .ToListAsync(cancellationToken);
-        return new DefaultSagaRepositoryQueryContext<TSaga>(this, ids);
     }
 }

@@ -14,15 +14,6 @@ namespace TaskFlow.Messaging.Scheduling;
 /// </summary>
 internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedulerOptions options, TimeProvider clock) : IDisposable
 {
-    public static readonly JobKey JobKey = new("scheduled-messages", "taskflow");
-    public static readonly JobKey RecurringJobKey = new("recurring-messages", "taskflow");
-    public const string TriggerGroup = "taskflow-buckets";
-    public const string BucketKey = "bucket";
-    public const string RecurringMessageKey = "message";
-
-    /// <summary>MassTransit's Quartz integration names recurring triggers this way; cancelling accepts either spelling.</summary>
-    private const string RecurringTriggerPrefix = "Recurring.Trigger.";
-
     /// <summary>
     /// A bucket ensured by this process whose start is further away than this, beyond the job's own
     /// <see cref="TaskFlowSchedulerOptions.PrepareAhead"/>, cannot have begun firing (Quartz fires at most its
@@ -71,7 +62,7 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
                 await EnsureFiringAsync(quartz, bucket, now, cancellationToken);
             else if (!Remembers(bucket))
             {
-                await quartz.ScheduleTrigger(Build(bucket, bucket - options.PrepareAhead), TriggerConflict.Keep, cancellationToken);
+                await quartz.ScheduleTrigger(SchedulerJobs.BucketTrigger(bucket, bucket - options.PrepareAhead), TriggerConflict.Keep, cancellationToken);
                 Remember(bucket);
             }
 
@@ -133,12 +124,12 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         var by = firingTime > now ? firingTime : now;
         if (companions.TryGetValue(bucket, out var companion) && await FiresByAsync(quartz, companion.Key, by, cancellationToken))
             return;
-        var main = await quartz.GetTrigger(new TriggerKey(KeyOf(bucket), TriggerGroup), cancellationToken);
+        var main = await quartz.GetTrigger(new TriggerKey(SchedulerJobs.KeyOf(bucket), SchedulerJobs.TriggerGroup), cancellationToken);
         if (main is not null && FiresBy(main, by))
             return;
         if (main is null && firingTime > now)
         {
-            await quartz.ScheduleTrigger(Build(bucket, firingTime), TriggerConflict.Keep, cancellationToken);
+            await quartz.ScheduleTrigger(SchedulerJobs.BucketTrigger(bucket, firingTime), TriggerConflict.Keep, cancellationToken);
             return;
         }
 
@@ -175,7 +166,7 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await quartz.ScheduleTrigger(Build(bucket, at), TriggerConflict.KeepEarlier, cancellationToken);
+            await quartz.ScheduleTrigger(SchedulerJobs.BucketTrigger(bucket, at), TriggerConflict.KeepEarlier, cancellationToken);
         }
         finally
         {
@@ -183,33 +174,13 @@ internal sealed class BucketTriggers(IServiceProvider services, TaskFlowSchedule
         }
     }
 
-    public static TriggerKey RecurringTriggerKey(string scheduleId, string? scheduleGroup)
-    {
-        var name = scheduleId.StartsWith(RecurringTriggerPrefix, StringComparison.Ordinal) ? scheduleId : RecurringTriggerPrefix + scheduleId;
-        return string.IsNullOrEmpty(scheduleGroup) ? new TriggerKey(name) : new TriggerKey(name, scheduleGroup);
-    }
-
-    public static DateTime ReadBucket(IJobExecutionContext context) =>
-        DateTime.Parse(context.MergedJobDataMap.GetString(BucketKey)!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
-
     /// <summary>A one-off trigger of its own that fires the bucket at <paramref name="now"/>, beside its usual one.</summary>
     private static async Task<TriggerKey> ScheduleCompanionAsync(IScheduler quartz, DateTime bucket, DateTime now, CancellationToken cancellationToken)
     {
-        var trigger = Build(bucket, now, $"{KeyOf(bucket)}.{Guid.NewGuid():N}");
+        var trigger = SchedulerJobs.BucketTrigger(bucket, now, $"{SchedulerJobs.KeyOf(bucket)}.{Guid.NewGuid():N}");
         await quartz.ScheduleTrigger(trigger, TriggerConflict.Keep, cancellationToken);
         return trigger.Key;
     }
-
-    private static string KeyOf(DateTime bucket) => bucket.ToString("yyyyMMdd'T'HHmmss.fffffff", CultureInfo.InvariantCulture);
-
-    private static ITrigger Build(DateTime bucket, DateTime fireAt, string? name = null) => TriggerBuilder.Create()
-        .WithIdentity(new TriggerKey(name ?? KeyOf(bucket), TriggerGroup))
-        .ForJob(JobKey)
-        .UsingJobData(BucketKey, bucket.ToString("O", CultureInfo.InvariantCulture))
-        .StartAt(new DateTimeOffset(fireAt, TimeSpan.Zero))
-        // A bucket missed while no scheduler ran (downtime) fires as soon as one runs again.
-        .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
-        .Build();
 
     public void Dispose() => gate.Dispose();
 }

@@ -12,7 +12,7 @@ internal sealed class RecurringMessageJob(ScheduledMessageSender sender, Running
     {
         ArgumentNullException.ThrowIfNull(context);
         using var _ = running.Enter();
-        var json = context.MergedJobDataMap.GetString(BucketTriggers.RecurringMessageKey)
+        var json = context.MergedJobDataMap.GetString(SchedulerJobs.RecurringMessageKey)
             ?? throw new JobExecutionException("The recurring trigger carries no message.");
         var message = JsonSerializer.Deserialize<ScheduledMessage>(json, SystemTextJsonMessageSerializer.Options)
             ?? throw new JobExecutionException("The recurring trigger's message is empty.");

@@ -18,22 +18,13 @@ namespace TaskFlow.Messaging.Scheduling;
 /// which an enclosing inbox transaction would defer past it. A burst of messages scheduled at once costs a statement
 /// per batch, not per message.
 /// </summary>
-internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<ScheduleMessage>>, IConsumer<ScheduleRecurringMessage>
+internal sealed class ScheduleMessageConsumer<TDbContext>(
+    IServiceScopeFactory scopeFactory,
+    BucketTriggers triggers,
+    TimeProvider clock,
+    SchedulerCounters counters) : IConsumer<Batch<ScheduleMessage>>, IConsumer<ScheduleRecurringMessage>
     where TDbContext : DbContext
 {
-    private readonly IServiceScopeFactory scopeFactory;
-    private readonly BucketTriggers triggers;
-    private readonly TimeProvider clock;
-    private readonly SchedulerCounters counters;
-
-    public ScheduleMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers, TimeProvider clock, SchedulerCounters counters)
-    {
-        this.scopeFactory = scopeFactory;
-        this.triggers = triggers;
-        this.clock = clock;
-        this.counters = counters;
-    }
-
     public async Task Consume(ConsumeContext<Batch<ScheduleMessage>> context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -76,11 +67,11 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<Sche
             _ => cron,
         };
         var builder = TriggerBuilder.Create()
-            .WithIdentity(BucketTriggers.RecurringTriggerKey(schedule.ScheduleId, schedule.ScheduleGroup))
-            .ForJob(BucketTriggers.RecurringJobKey)
+            .WithIdentity(SchedulerJobs.RecurringTriggerKey(schedule.ScheduleId, schedule.ScheduleGroup))
+            .ForJob(SchedulerJobs.RecurringJobKey)
             .WithDescription(schedule.Description)
             .StartAt(schedule.StartTime)
-            .UsingJobData(BucketTriggers.RecurringMessageKey, JsonSerializer.Serialize(message, SystemTextJsonMessageSerializer.Options))
+            .UsingJobData(SchedulerJobs.RecurringMessageKey, JsonSerializer.Serialize(message, SystemTextJsonMessageSerializer.Options))
             .WithSchedule(cron);
         if (schedule.EndTime is { } end)
             builder = builder.EndAt(end);
@@ -125,42 +116,5 @@ internal sealed class ScheduleMessageConsumer<TDbContext> : IConsumer<Batch<Sche
             FaultAddress = context.FaultAddress,
             ExpirationTime = context.ExpirationTime is { } expiration ? ScheduledMessage.AsUtc(expiration) : null,
         };
-    }
-}
-
-/// <summary>Deletes a scheduled message by token, or a recurring schedule by id and group.</summary>
-internal sealed class CancelScheduledMessageConsumer<TDbContext> : IConsumer<CancelScheduledMessage>, IConsumer<CancelScheduledRecurringMessage>
-    where TDbContext : DbContext
-{
-    private readonly IServiceScopeFactory scopeFactory;
-    private readonly BucketTriggers triggers;
-    private readonly TimeProvider clock;
-
-    public CancelScheduledMessageConsumer(IServiceScopeFactory scopeFactory, BucketTriggers triggers, TimeProvider clock)
-    {
-        this.scopeFactory = scopeFactory;
-        this.triggers = triggers;
-        this.clock = clock;
-    }
-
-    /// <summary>
-    /// The token's row goes and its tombstone stays, so that its ScheduleMessage, should it come again (redelivered,
-    /// retried by its sender), is not stored. The bucket's trigger stays: it may hold other messages, and an empty
-    /// firing costs one query.
-    /// </summary>
-    public async Task Consume(ConsumeContext<CancelScheduledMessage> context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        await using var scope = scopeFactory.CreateAsyncScope();
-        await ScheduledMessageStore.CancelAsync(scope.ServiceProvider.GetRequiredService<TDbContext>(), context.Message.TokenId,
-            clock.GetUtcNow().UtcDateTime, context.CancellationToken);
-    }
-
-    public async Task Consume(ConsumeContext<CancelScheduledRecurringMessage> context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var scheduler = await triggers.SchedulerAsync(context.CancellationToken);
-        await scheduler.UnscheduleJob(
-            BucketTriggers.RecurringTriggerKey(context.Message.ScheduleId, context.Message.ScheduleGroup), context.CancellationToken);
     }
 }

@@ -10,6 +10,6 @@ internal sealed class ScheduledMessageJob<TDbContext>(BucketFiring<TDbContext> f
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await firing.FireAsync(BucketTriggers.ReadBucket(context), cancellationToken);
+        await firing.FireAsync(SchedulerJobs.ReadBucket(context), cancellationToken);
     }
 }

@@ -10,28 +10,15 @@ namespace TaskFlow.Messaging.Scheduling;
 /// pipelined (one at a time is ~1,300/s, a window of hundreds ~10,000/s on a 2-core machine), few enough that a burst
 /// of ten thousand does not queue them all inside the client at once.
 /// </summary>
-internal sealed class ScheduledMessageSender : IDisposable
+internal sealed class ScheduledMessageSender(IBus bus, TaskFlowSchedulerOptions options, TimeProvider clock, SchedulerCounters counters) : IDisposable
 {
-    private readonly IBus bus;
-    private readonly SemaphoreSlim window;
-    private readonly TimeProvider clock;
-    private readonly TaskFlowSchedulerOptions options;
-    private readonly SchedulerCounters counters;
-
-    public ScheduledMessageSender(IBus bus, TaskFlowSchedulerOptions options, TimeProvider clock, SchedulerCounters counters)
-    {
-        this.bus = bus;
-        this.options = options;
-        this.clock = clock;
-        this.counters = counters;
-        window = new SemaphoreSlim(options.SendWindow, options.SendWindow);
-    }
+    private readonly SemaphoreSlim window = new(options.SendWindow, options.SendWindow);
 
     /// <summary>Everything that can be done before the due time: headers and properties read, endpoint resolved.</summary>
     public async Task<ISendEndpoint> PrepareAsync(ScheduledMessage message)
     {
         message.Hydrate(SystemTextJsonMessageSerializer.Instance);
-        return await bus.GetSendEndpoint(message.DestinationAddress);
+        return await bus.GetSendEndpoint(message.Destination);
     }
 
     /// <summary>Returns once the broker confirmed the message.</summary>
@@ -43,8 +30,8 @@ internal sealed class ScheduledMessageSender : IDisposable
             message.StampSent(clock.GetUtcNow().UtcDateTime);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.MessageDeliveryTimeout);
-            using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.ScheduledSend, message, message.DestinationAddress);
-            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token);
+            using var activity = MessagingTelemetry.StartResend(MessagingTelemetry.ScheduledSend, message, message.Destination);
+            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.Destination), timeout.Token);
         }
         finally
         {

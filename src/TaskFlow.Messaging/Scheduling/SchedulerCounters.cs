@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Messaging.Scheduling;
 

@@ -1,13 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Storage;
 
-using TaskFlow.Messaging.Scheduling;
-
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Scheduling;
 
 public static class SchedulerModelBuilderExtensions
 {
-    private const int AddressLength = 256;
-
     /// <summary>
     /// Maps <see cref="ScheduledMessage"/> and <see cref="ScheduledMessageTombstone"/> (the counterpart of
     /// <c>AddTaskFlowOutboxEntities</c> for the message scheduler). migrations/0005_scheduler.sql and
@@ -22,11 +19,8 @@ public static class SchedulerModelBuilderExtensions
         {
             message.HasKey(m => m.TokenId);
             message.Property(m => m.TokenId).ValueGeneratedNever();
-            message.Property(m => m.DestinationAddress).HasMaxLength(AddressLength);
-            message.Property(m => m.ContentType).HasMaxLength(AddressLength);
-            message.Property(m => m.SourceAddress).HasMaxLength(AddressLength);
-            message.Property(m => m.ResponseAddress).HasMaxLength(AddressLength);
-            message.Property(m => m.FaultAddress).HasMaxLength(AddressLength);
+            message.MapEnvelope();
+            message.Property(m => m.DestinationAddress).IsRequired();
             // The bucket job's claim: bucket <= its bucket, in due order.
             message.HasIndex(m => new { m.Bucket, m.DueTime });
         });

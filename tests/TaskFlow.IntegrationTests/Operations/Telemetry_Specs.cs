@@ -15,6 +15,7 @@ using TaskFlow.IntegrationTests.Notifications;
 using TaskFlow.IntegrationTests.Reminders;
 using TaskFlow.IntegrationTests.Tasks;
 using TaskFlow.Messaging;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Scheduling;
 using static TaskFlow.IntegrationTests.Infrastructure.HostMetrics;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 

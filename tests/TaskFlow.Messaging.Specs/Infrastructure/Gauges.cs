@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 

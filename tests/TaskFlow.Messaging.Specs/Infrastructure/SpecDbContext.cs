@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Outbox;
+using TaskFlow.Messaging.Scheduling;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MassTransit;
+using TaskFlow.Messaging.Outbox;
 
 namespace TaskFlow.Messaging.Specs.Infrastructure;
 

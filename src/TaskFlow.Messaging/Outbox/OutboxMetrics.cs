@@ -1,4 +1,4 @@
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>The outbox delivery service's instruments (System.Diagnostics.Metrics), per host through its IMeterFactory.</summary>
 public static class OutboxMetrics

@@ -1,13 +1,10 @@
 using MassTransit;
+using MassTransit.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Npgsql;
-using MassTransit.Scheduling;
-using Quartz;
-using TaskFlow.Messaging.Scheduling;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Scheduling;
 
 /// <summary>
 /// The message scheduler service, shaped like MassTransit.Quartz's <c>AddQuartzConsumers</c>: consumers of
@@ -63,34 +60,7 @@ public static class TaskFlowSchedulerRegistrationExtensions
             endpoint.UsePartitioner<CancelScheduledMessage>(partitioner, c => c.Message.TokenId);
         });
 
-        // Named, so an application's own Quartz scheduler (the unnamed one) is left alone. Quartz 4 keeps its scheduler
-        // repository per container, not per process, so several hosts in one process may share a name (the specs do).
-        configurator.AddQuartz(options.SchedulerName, q =>
-        {
-            q.ConfigureScheduler(s =>
-            {
-                s.GenerateInstanceId = true;
-                // One trigger per bucket: little to batch. A small fire-ahead hides Quartz's own latency; the job
-                // still waits for each message's due time.
-                s.MaxBatchSize = options.MaxConcurrency;
-                s.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.FromMilliseconds(250);
-            });
-            q.UseDefaultThreadPool(options.MaxConcurrency);
-            q.AddJob<ScheduledMessageJob<TDbContext>>(j => j.WithIdentity(BucketTriggers.JobKey).StoreDurably().RequestRecovery());
-            q.AddJob<RecurringMessageJob>(j => j.WithIdentity(BucketTriggers.RecurringJobKey).StoreDurably().RequestRecovery());
-            q.UsePersistentStore(s =>
-            {
-                s.UsePostgres(source => source.DataSourceFactory = services => NpgsqlDataSource.Create(StoreConnectionString<TDbContext>(services, options)));
-                s.UseSystemTextJsonSerializer();
-                s.UseClustering();
-                s.ConfigureStore(store =>
-                {
-                    store.TablePrefix = "qrtz_";
-                    if (options.MisfireThreshold is { } threshold)
-                        store.MisfireThreshold = threshold;
-                });
-            });
-        });
+        configurator.AddSchedulerQuartz<TDbContext>(options);
         configurator.AddHostedService<SchedulerLifetime>();
         configurator.AddHostedService<OverdueBucketSweeper<TDbContext>>();
         configurator.AddHostedService<BucketShareListener<TDbContext>>();
@@ -102,24 +72,4 @@ public static class TaskFlowSchedulerRegistrationExtensions
         endpoint.Name = options.QueueName;
         endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
     }
-
-    /// <summary>The configured connection string as it is, else the DbContext's with the store's own pool size.</summary>
-    private static string StoreConnectionString<TDbContext>(IServiceProvider services, TaskFlowSchedulerOptions options)
-        where TDbContext : DbContext
-    {
-        if (options.ConnectionString is { } configured)
-            return configured;
-        using var scope = services.CreateScope();
-        var builder = new NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<TDbContext>().Database.GetConnectionString()
-            ?? throw new InvalidOperationException($"{typeof(TDbContext).Name} has no connection string; set TaskFlowSchedulerOptions.ConnectionString."));
-        builder.MaxPoolSize = Math.Min(builder.MaxPoolSize, options.StoreMaxPoolSize);
-        builder.MinPoolSize = Math.Min(builder.MinPoolSize, builder.MaxPoolSize);
-        return builder.ConnectionString;
-    }
-}
-
-/// <summary>Where the scheduler service listens, for MassTransit's <c>AddMessageScheduler</c>/<c>UseMessageScheduler</c>.</summary>
-public static class TaskFlowScheduler
-{
-    public static Uri Address(string queueName = TaskFlowSchedulerOptions.DefaultQueueName) => new($"queue:{queueName}");
 }

@@ -1,7 +1,6 @@
 using MassTransit;
-using TaskFlow.Messaging.Sagas;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Sagas;
 
 /// <summary>
 /// Registration shaped like MassTransit.EntityFrameworkCore's saga repository, so swapping to it is a rename:

@@ -2,7 +2,7 @@ using MassTransit;
 using MassTransit.Configuration;
 using Microsoft.EntityFrameworkCore;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>
 /// Registration shaped like MassTransit.EntityFrameworkCore's, so swapping to it is a rename:

@@ -1,4 +1,4 @@
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Inbox;
 
 /// <summary>
 /// One (message, consumer) pair seen by the consumer inbox. Columns mirror MassTransit.EntityFrameworkCore's

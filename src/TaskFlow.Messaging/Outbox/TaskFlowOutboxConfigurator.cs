@@ -1,15 +1,10 @@
 using MassTransit;
-using MassTransit.DependencyInjection;
-using MassTransit.Middleware;
-using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TaskFlow.Messaging.Inbox;
-using TaskFlow.Messaging.Outbox;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationConfigurator services)
     : ITaskFlowOutboxConfigurator, ITaskFlowBusOutboxConfigurator
@@ -56,49 +51,23 @@ internal sealed class TaskFlowOutboxConfigurator<TDbContext>(IBusRegistrationCon
             options.PartitionKey = partitionKey;
             options.DeliveryAttemptLimit = DeliveryAttemptLimit;
         });
-        services.TryAddScoped<IOutboxContextFactory<TDbContext>, InboxOutboxContextFactory<TDbContext>>();
-
-        if (inboxCleanup)
+        services.AddTaskFlowInbox<TDbContext>(inboxCleanup ? options =>
         {
-            services.AddOptions<InboxCleanupServiceOptions<TDbContext>>().Configure(options =>
-            {
-                options.DuplicateDetectionWindow = DuplicateDetectionWindow;
-                options.QueryDelay = QueryDelay;
-                options.QueryMessageLimit = QueryMessageLimit;
-                options.QueryTimeout = QueryTimeout;
-            });
-            services.AddHostedService<InboxCleanupService<TDbContext>>();
-        }
-
-        if (!busOutbox)
-            return;
-
-        services.ReplaceScoped<IScopedBusContextProvider<IBus>, BusOutboxScopedContextProvider<TDbContext>>();
-        services.AddOptions<OutboxDeliveryServiceOptions>().Configure(options =>
-        {
+            options.DuplicateDetectionWindow = DuplicateDetectionWindow;
             options.QueryDelay = QueryDelay;
             options.QueryMessageLimit = QueryMessageLimit;
             options.QueryTimeout = QueryTimeout;
-            options.MessageDeliveryLimit = MessageDeliveryLimit;
-            options.MessageDeliveryTimeout = MessageDeliveryTimeout;
-        });
-        services.RemoveAll<IBusOutboxNotification>();
-        // A commit wakes this process's delivery service, or, in a process without one, the instances that deliver.
-        if (deliveryService)
-            services.AddSingleton<IBusOutboxNotification, OutboxDeliveryNotification>();
-        else
-            services.AddSingleton<IBusOutboxNotification, OutboxCommitAnnouncer<TDbContext>>();
-        // Joins every DbContext whose options take the registered interceptors (TaskFlow's AddDbContext does).
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IInterceptor, OutboxCommitInterceptor>());
-
-        if (!deliveryService)
-            return;
-
-        services.AddHostedService<OutboxDeliveryService<TDbContext>>();
-        if (notificationListener)
+        } : null);
+        if (busOutbox)
         {
-            services.TryAddSingleton<OutboxNotificationListener<TDbContext>>();
-            services.AddHostedService(provider => provider.GetRequiredService<OutboxNotificationListener<TDbContext>>());
+            services.AddTaskFlowBusOutbox<TDbContext>(options =>
+            {
+                options.QueryDelay = QueryDelay;
+                options.QueryMessageLimit = QueryMessageLimit;
+                options.QueryTimeout = QueryTimeout;
+                options.MessageDeliveryLimit = MessageDeliveryLimit;
+                options.MessageDeliveryTimeout = MessageDeliveryTimeout;
+            }, deliveryService, notificationListener);
         }
     }
 }

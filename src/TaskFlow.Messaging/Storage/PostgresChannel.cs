@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Storage;
 
 /// <summary>
 /// LISTENs on one PostgreSQL channel over a dedicated connection for as long as it is not stopped, reconnecting with

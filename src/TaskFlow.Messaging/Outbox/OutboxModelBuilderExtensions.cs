@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Messaging.Inbox;
+using TaskFlow.Messaging.Storage;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 public static class OutboxModelBuilderExtensions
 {
-    private const int AddressLength = 256;
-
     /// <summary>
     /// Maps <see cref="OutboxMessage"/>, <see cref="OutboxState"/> and <see cref="InboxState"/> (the counterpart of
     /// MassTransit's <c>AddTransactionalOutboxEntities</c>). Table, column and index names follow the context's naming
@@ -15,13 +15,7 @@ public static class OutboxModelBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
 
-        modelBuilder.Entity<InboxState>(inbox =>
-        {
-            inbox.HasKey(i => i.Id);
-            inbox.Property(i => i.Id).UseIdentityByDefaultColumn();
-            inbox.HasAlternateKey(i => new { i.MessageId, i.ConsumerId });
-            inbox.HasIndex(i => i.Delivered);
-        });
+        modelBuilder.AddInboxState();
 
         modelBuilder.Entity<OutboxState>(state =>
         {
@@ -36,11 +30,7 @@ public static class OutboxModelBuilderExtensions
         {
             message.HasKey(m => m.SequenceNumber);
             message.Property(m => m.SequenceNumber).UseIdentityByDefaultColumn();
-            message.Property(m => m.ContentType).HasMaxLength(AddressLength);
-            message.Property(m => m.SourceAddress).HasMaxLength(AddressLength);
-            message.Property(m => m.DestinationAddress).HasMaxLength(AddressLength);
-            message.Property(m => m.ResponseAddress).HasMaxLength(AddressLength);
-            message.Property(m => m.FaultAddress).HasMaxLength(AddressLength);
+            message.MapEnvelope();
             message.HasIndex(m => m.ExpirationTime);
             message.HasIndex(m => new { m.OutboxId, m.SequenceNumber }).IsUnique();
             // Named explicitly: the conventional name is longer than PostgreSQL's 63-character identifiers.

@@ -1,4 +1,4 @@
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>
 /// The messages one transaction published with one partition key; delivered in <see cref="OutboxMessage.SequenceNumber"/>

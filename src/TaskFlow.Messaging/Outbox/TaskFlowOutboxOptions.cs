@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace TaskFlow.Messaging;
+namespace TaskFlow.Messaging.Outbox;
 
 /// <summary>What the outbox for one DbContext needs beyond MassTransit's own option types.</summary>
 public sealed class TaskFlowOutboxOptions<TDbContext>
@@ -14,10 +14,4 @@ public sealed class TaskFlowOutboxOptions<TDbContext>
 
     /// <summary>Counted failed attempts after which the delivery service parks a state (see <see cref="OutboxState.Parked"/>).</summary>
     public int DeliveryAttemptLimit { get; set; } = 10;
-}
-
-/// <summary>The PostgreSQL channel the outbox trigger notifies on commit (migrations/0004_messaging.sql).</summary>
-public static class OutboxChannel
-{
-    public const string Name = "taskflow_outbox";
 }
