@@ -1,5 +1,5 @@
 using MassTransit;
-using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Bus;
 
 namespace TaskFlow.Api.Notifications;
 
@@ -48,7 +48,7 @@ public sealed class LiveFeed : IReceiveEndpointObserver
     }
 
     private static bool IsLive(Uri address) =>
-        address.AbsolutePath.Split('/')[^1].StartsWith(MessagingExtensions.LiveQueuePrefix, StringComparison.Ordinal);
+        address.AbsolutePath.Split('/')[^1].StartsWith(BusExtensions.LiveQueuePrefix, StringComparison.Ordinal);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

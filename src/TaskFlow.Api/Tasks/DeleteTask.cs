@@ -1,10 +1,4 @@
-using System.Security.Claims;
 using MassTransit;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Api.Series;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;

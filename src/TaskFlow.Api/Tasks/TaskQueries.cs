@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Components.Data;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;

@@ -1,11 +1,6 @@
-using System.Security.Claims;
 using MassTransit;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Reminders;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 using TaskFlow.Contracts;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;

@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using TaskFlow.Components.Data;
-using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Bus;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Audit;

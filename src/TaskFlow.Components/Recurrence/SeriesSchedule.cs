@@ -1,5 +1,5 @@
 using NodaTime;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 
 namespace TaskFlow.Components.Recurrence;
 

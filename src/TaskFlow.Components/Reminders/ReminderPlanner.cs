@@ -2,8 +2,8 @@ using System.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using TaskFlow.Components.Data;
-using TaskFlow.Components.Messaging;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Bus;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Reminders;
