@@ -28,7 +28,7 @@ public static class TaskOccurrences
         if (task.Recurrence is not { } rule || task.Due is not { } due)
             return TypedResults.Ok(new OccurrencesResponse(null, null, []));
 
-        var next = RecurrenceRule.Occurrences(rule, due, due.Local, wanted)
+        var next = RecurrenceDates.Occurrences(rule, due, due.Local, wanted)
             .Select(DueResponse.From)
             .ToList();
         return TypedResults.Ok(new OccurrencesResponse(rule, RecurrenceRule.Describe(rule), next));

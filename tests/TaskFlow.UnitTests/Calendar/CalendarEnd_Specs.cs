@@ -79,10 +79,10 @@ public class When_a_date_is_at_the_end_of_the_calendar
     {
         var first = Dues.Due(zone, start);
 
-        var occurrences = RecurrenceRule.Occurrences(rule, first, first.Local, 10);
+        var occurrences = RecurrenceDates.Occurrences(rule, first, first.Local, 10);
 
         Assert.That(string.Join(',', occurrences.Select(Dues.Show)), Is.EqualTo(expected));
-        Assert.That(RecurrenceRule.NextAfter(rule, first, occurrences[^1].Local), Is.Null);
+        Assert.That(RecurrenceDates.NextAfter(rule, first, occurrences[^1].Local), Is.Null);
     }
 
     [TestCase("Etc/GMT+12", "9999-12-31T11:59", "FREQ=HOURLY")]
@@ -93,8 +93,8 @@ public class When_a_date_is_at_the_end_of_the_calendar
     {
         var due = Dues.Due(zone, last);
 
-        Assert.That(RecurrenceRule.NextAfter(rule, due, due.Local), Is.Null);
-        Assert.That(RecurrenceRule.NextAfter(rule, due, new LocalDateTime(9999, 12, 31, 23, 59, 59)), Is.Null);
+        Assert.That(RecurrenceDates.NextAfter(rule, due, due.Local), Is.Null);
+        Assert.That(RecurrenceDates.NextAfter(rule, due, new LocalDateTime(9999, 12, 31, 23, 59, 59)), Is.Null);
     }
 
     [TestCase("FREQ=DAILY", "9999-12-30T09:00", "9999-12-31T12:00Z")]
@@ -103,7 +103,7 @@ public class When_a_date_is_at_the_end_of_the_calendar
     [TestCase("FREQ=MONTHLY", "9999-12-01", "9999-12-01T12:00Z")]
     public void Should_end_a_series_from_completion_where_the_calendar_ends(string rule, string start, string completedAt)
     {
-        var next = RecurrenceRule.AfterCompletion(rule, Dues.Due("UTC", start), Dues.Instant(completedAt), occurrencesSoFar: 1);
+        var next = RecurrenceDates.AfterCompletion(rule, Dues.Due("UTC", start), Dues.Instant(completedAt), occurrencesSoFar: 1);
 
         Assert.That(next, Is.Null);
     }
@@ -134,10 +134,10 @@ public class When_a_date_is_at_the_end_of_the_calendar
 
         if (!RecurrenceRule.TryParse(text, due, out var rule, out _))
             return;
-        var occurrences = RecurrenceRule.Occurrences(rule, due, due.Local, 100);
-        RecurrenceRule.Occurrences(rule, due, new LocalDateTime(9999, 12, 31, 23, 59, 59), 1);
+        var occurrences = RecurrenceDates.Occurrences(rule, due, due.Local, 100);
+        RecurrenceDates.Occurrences(rule, due, new LocalDateTime(9999, 12, 31, 23, 59, 59), 1);
         if (RecurrenceRule.IsFixedInterval(rule))
-            RecurrenceRule.AfterCompletion(rule, due, DateTimeOffset.MaxValue, 1);
+            RecurrenceDates.AfterCompletion(rule, due, DateTimeOffset.MaxValue, 1);
 
         Assert.That(occurrences, Is.Ordered.By(nameof(DueDate.At)));
         Assert.That(occurrences.Select(o => o.At), Is.All.GreaterThan(due.At));

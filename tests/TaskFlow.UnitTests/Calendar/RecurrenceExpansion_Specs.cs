@@ -106,7 +106,7 @@ public class When_expanding_a_recurrence
         var first = Start(zone, start);
         Assert.That(RecurrenceRule.TryParse(text, first, out var rule, out var error), Is.True, error);
 
-        var occurrences = RecurrenceRule.Occurrences(rule, first, first.Local, count);
+        var occurrences = RecurrenceDates.Occurrences(rule, first, first.Local, count);
 
         Assert.That(occurrences.Select(Show), Is.EqualTo(expected));
         Assert.That(occurrences.Select(o => o.TimeZone), Is.All.EqualTo(zone));
@@ -117,8 +117,8 @@ public class When_expanding_a_recurrence
     {
         var first = Start("UTC", "2027-01-01T09:00");
 
-        var fromAnOccurrence = RecurrenceRule.Occurrences("FREQ=DAILY", first, new LocalDateTime(2027, 1, 3, 9, 0), 1);
-        var fromJustBefore = RecurrenceRule.Occurrences("FREQ=DAILY", first, new LocalDateTime(2027, 1, 3, 8, 59), 1);
+        var fromAnOccurrence = RecurrenceDates.Occurrences("FREQ=DAILY", first, new LocalDateTime(2027, 1, 3, 9, 0), 1);
+        var fromJustBefore = RecurrenceDates.Occurrences("FREQ=DAILY", first, new LocalDateTime(2027, 1, 3, 8, 59), 1);
 
         Assert.That(fromAnOccurrence.Select(Show), Is.EqualTo(new[] { "2027-01-04T09:00 = 2027-01-04T09:00Z" }));
         Assert.That(fromJustBefore.Select(Show), Is.EqualTo(new[] { "2027-01-03T09:00 = 2027-01-03T09:00Z" }));
@@ -129,10 +129,10 @@ public class When_expanding_a_recurrence
     {
         var first = Start("UTC", "2027-01-01T09:00");
 
-        var rest = RecurrenceRule.Occurrences("FREQ=DAILY;COUNT=5", first, new LocalDateTime(2027, 1, 3, 9, 0), 10);
+        var rest = RecurrenceDates.Occurrences("FREQ=DAILY;COUNT=5", first, new LocalDateTime(2027, 1, 3, 9, 0), 10);
 
         Assert.That(rest.Select(Show), Is.EqualTo(new[] { "2027-01-04T09:00 = 2027-01-04T09:00Z", "2027-01-05T09:00 = 2027-01-05T09:00Z" }));
-        Assert.That(RecurrenceRule.NextAfter("FREQ=DAILY;COUNT=5", first, new LocalDateTime(2027, 1, 5, 9, 0)), Is.Null);
+        Assert.That(RecurrenceDates.NextAfter("FREQ=DAILY;COUNT=5", first, new LocalDateTime(2027, 1, 5, 9, 0)), Is.Null);
     }
 
     [Test]
@@ -140,7 +140,7 @@ public class When_expanding_a_recurrence
     {
         var gapDay = Start("Europe/Berlin", "2027-03-28T02:30");
 
-        var next = RecurrenceRule.NextAfter("FREQ=DAILY", gapDay, gapDay.Local);
+        var next = RecurrenceDates.NextAfter("FREQ=DAILY", gapDay, gapDay.Local);
 
         Assert.That(Show(gapDay), Is.EqualTo("2027-03-28T02:30 = 2027-03-28T01:30Z"));
         Assert.That(Show(next!), Is.EqualTo("2027-03-29T02:30 = 2027-03-29T00:30Z"));
@@ -151,8 +151,8 @@ public class When_expanding_a_recurrence
     {
         var first = Start("UTC", "2027-01-01T09:00");
 
-        Assert.That(RecurrenceRule.Occurrences("FREQ=DAILY", first, first.Local, 0), Is.Empty);
-        Assert.That(() => RecurrenceRule.Occurrences("FREQ=DAILY", first, first.Local, -1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(RecurrenceDates.Occurrences("FREQ=DAILY", first, first.Local, 0), Is.Empty);
+        Assert.That(() => RecurrenceDates.Occurrences("FREQ=DAILY", first, first.Local, -1), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]
@@ -160,7 +160,7 @@ public class When_expanding_a_recurrence
     {
         var first = Start("UTC", "2026-01-31");
 
-        var next = RecurrenceRule.NextAfter("FREQ=MONTHLY", first, first.Local);
+        var next = RecurrenceDates.NextAfter("FREQ=MONTHLY", first, first.Local);
 
         Assert.That(next!.AllDay, Is.True);
         Assert.That(next.DateText, Is.EqualTo("2026-03-31"), "RFC 5545 skips months without a 31st");
@@ -171,7 +171,7 @@ public class When_expanding_a_recurrence
     {
         var friday = Start("Europe/Paris", "2026-12-04T09:00");
 
-        var next = RecurrenceRule.NextAfter("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", friday, friday.Local);
+        var next = RecurrenceDates.NextAfter("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", friday, friday.Local);
 
         Assert.That(Show(next!), Is.EqualTo("2026-12-07T09:00 = 2026-12-07T08:00Z"));
     }

@@ -113,7 +113,7 @@ public class When_counting_the_next_occurrence_from_a_completion
     {
         var first = Dues.Due(zone, start);
 
-        var next = RecurrenceRule.AfterCompletion(rule, first, Dues.Instant(completed), occurrencesSoFar);
+        var next = RecurrenceDates.AfterCompletion(rule, first, Dues.Instant(completed), occurrencesSoFar);
 
         Assert.That(Dues.Show(next), Is.EqualTo(expected));
         if (next is not null)

@@ -86,7 +86,7 @@ public class When_reading_the_parts_of_an_RRULE
     {
         Assert.That(RecurrenceRule.TryParse(text, MorningInParis, out var rule, out var error), Is.True, error);
 
-        var occurrences = RecurrenceRule.Occurrences(rule, MorningInParis, MorningInParis.Local, 10);
+        var occurrences = RecurrenceDates.Occurrences(rule, MorningInParis, MorningInParis.Local, 10);
 
         Assert.That(string.Join(',', occurrences.Select(o => o.DateTimeText![..16])), Is.EqualTo(expected));
     }
