@@ -1,6 +1,6 @@
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
-using TaskFlow.Components.Bus;
 
 // `migrate` applies the schema and exits: the explicit step for deployments that migrate before rollout.
 if (args is ["migrate", ..])

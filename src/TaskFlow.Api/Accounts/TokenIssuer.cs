@@ -30,5 +30,3 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
         return new TokenResponse(token, "Bearer", (int)auth.TokenLifetime.TotalSeconds, expires);
     }
 }
-
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt);

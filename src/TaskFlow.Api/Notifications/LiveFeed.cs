@@ -4,8 +4,8 @@ using TaskFlow.Components.Bus;
 namespace TaskFlow.Api.Notifications;
 
 /// <summary>
-/// Whether this instance's live queue is consuming. A browser that connects before it is catches up from the inbox at
-/// once, and a notification stored just after that catch-up would reach neither: the queue that would carry its push
+/// Whether this instance's live queue is consuming. A browser that connects before it is catches up from the stored
+/// notifications at once, and a notification stored just after that catch-up would reach neither: the queue that would carry its push
 /// does not exist yet, and the browser's next catch-up starts after a newer id. So the hub lets a browser in only
 /// while the feed is up, and a browser that is turned away retries.
 /// </summary>

@@ -4,7 +4,7 @@ namespace TaskFlow.Api.Notifications;
 
 /// <summary>
 /// Which notifications are pushed live, and when not at all. They only gate the push: the worker stores every
-/// notification in the inbox and applies these as it announces one.
+/// notification and applies these as it announces one.
 /// </summary>
 public static class PreferenceEndpoints
 {

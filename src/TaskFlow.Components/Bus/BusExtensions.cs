@@ -15,9 +15,6 @@ public static class BusExtensions
     public const string ConnectionStringName = "RabbitMq";
     public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
 
-    /// <summary>The worker's queue that stores the users' notifications.</summary>
-    public const string NotificationQueue = "taskflow-notifications";
-
     /// <summary>Each API instance's own temporary queue for pushing events to its browsers.</summary>
     public const string LiveQueuePrefix = "taskflow-live-";
 

@@ -1,6 +1,7 @@
 using MassTransit;
 using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Notifications;
 using TaskFlow.Components.Reminders;
 using TaskFlow.Messaging;
 using TaskFlow.Messaging.Scheduling;
@@ -41,7 +42,7 @@ public static class EndpointPolicies
     /// and sends after its commit, and fired reminders are recorded by one idempotent statement a batch (ADR 0007).
     /// </summary>
     private static bool NeedsInbox(string name) =>
-        name != TaskFlowSchedulerOptions.DefaultQueueName && name != BusExtensions.NotificationQueue && name != AuditConsumerDefinition.Queue
+        name != TaskFlowSchedulerOptions.DefaultQueueName && name != NotificationStoreDefinition.Queue && name != AuditConsumerDefinition.Queue
         && name != ReminderPlannerDefinition.Queue && name != FiredRemindersDefinition.Queue
         && !name.StartsWith(BusExtensions.LiveQueuePrefix, StringComparison.Ordinal);
 }

@@ -5,7 +5,8 @@ namespace TaskFlow.Components.Notifications;
 
 public sealed class NotificationStoreDefinition : ConsumerDefinition<NotificationStore>
 {
-    public const string Queue = BusExtensions.NotificationQueue;
+    /// <summary>The worker's queue that stores the users' notifications.</summary>
+    public const string Queue = "taskflow-notifications";
 
     /// <summary>
     /// Events stored per transaction. A batch closes when full or <see cref="BatchWait"/> after its first event, so a lone
