@@ -12,9 +12,6 @@ namespace TaskFlow.Components.Bus;
 
 public static class BusExtensions
 {
-    public const string ConnectionStringName = "RabbitMq";
-    public const string DefaultConnectionString = "amqp://taskflow:taskflow@127.0.0.1:5672/";
-
     /// <summary>Each API instance's own temporary queue for pushing events to its browsers.</summary>
     public const string LiveQueuePrefix = "taskflow-live-";
 
@@ -32,7 +29,7 @@ public static class BusExtensions
     public static IHostApplicationBuilder AddTaskFlowBus(
         this IHostApplicationBuilder builder, BusRole role, Action<IBusRegistrationConfigurator>? configure = null)
     {
-        var broker = new Uri(builder.Configuration.GetConnectionString(ConnectionStringName) ?? DefaultConnectionString);
+        var broker = Broker.Address(builder.Configuration);
         var quorum = QuorumQueues.Enabled(builder.Configuration);
 
         builder.Services.AddMassTransit(bus =>
@@ -66,12 +63,7 @@ public static class BusExtensions
 
             bus.UsingRabbitMq((context, rabbit) =>
             {
-                rabbit.Host(broker, host =>
-                {
-                    var (user, password) = Credentials(broker);
-                    host.Username(user);
-                    host.Password(password);
-                });
+                rabbit.Connect(broker);
                 rabbit.UseMessageScheduler(SchedulerAddress);
                 rabbit.ConfigureEndpoints(context);
             });
@@ -88,11 +80,5 @@ public static class BusExtensions
         });
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(45));
         return builder;
-    }
-
-    private static (string User, string Password) Credentials(Uri broker)
-    {
-        var parts = Uri.UnescapeDataString(broker.UserInfo).Split(':', 2);
-        return parts.Length == 2 && parts[0].Length > 0 ? (parts[0], parts[1]) : ("guest", "guest");
     }
 }
