@@ -1,13 +1,11 @@
 using TaskFlow.Api.Accounts;
 using TaskFlow.Api.Audit;
-using TaskFlow.Api.Infrastructure;
 using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Series;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Api.WebPage;
-using TaskFlow.Components.Data;
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Hosting;
-using TaskFlow.Components.Messaging;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,7 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTaskFlowLogging();
 builder.AddTaskFlowTelemetry("taskflow-api");
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(MessagingRole.Api, bus => bus.AddTaskFlowLiveNotifier());
+builder.AddTaskFlowBus(BusRole.Api, bus => bus.AddTaskFlowLiveNotifier());
 builder.AddTaskFlowHttp();
 builder.AddTaskFlowOverload();
 builder.AddTaskFlowAuth();
@@ -34,11 +32,7 @@ app.MapAccounts();
 app.MapTasks();
 app.MapSeries();
 app.MapAudit();
-app.MapInbox();
-app.MapNotificationPreferences();
+app.MapNotifications();
 app.MapTaskFlowLiveNotifications();
 
 app.Run();
-
-/// <summary>Entry point, visible to the integration tests' WebApplicationFactory.</summary>
-public partial class Program;

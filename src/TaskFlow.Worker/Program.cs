@@ -1,7 +1,6 @@
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
-using TaskFlow.Components.Messaging;
-using TaskFlow.Components.Recurrence;
 
 // `migrate` applies the schema and exits: the explicit step for deployments that migrate before rollout.
 if (args is ["migrate", ..])
@@ -23,7 +22,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddTaskFlowLogging();
 builder.AddTaskFlowTelemetry("taskflow-worker");
 builder.AddTaskFlowData();
-builder.AddTaskFlowMessaging(MessagingRole.Worker, bus => bus.AddTaskFlowWorkerConsumers());
+builder.AddTaskFlowBus(BusRole.Worker, bus => bus.AddTaskFlowWorkerConsumers());
 
 var app = builder.Build();
 

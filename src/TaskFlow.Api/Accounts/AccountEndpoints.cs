@@ -15,5 +15,3 @@ public static class AccountEndpoints
         return endpoints;
     }
 }
-
-public sealed record ProfileResponse(Guid Id, string Email, string TimeZone, DateTimeOffset CreatedAt);

@@ -1,8 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using TaskFlow.Components.Accounts;
-using TaskFlow.Components.Data;
 
 namespace TaskFlow.Api.Accounts;
 

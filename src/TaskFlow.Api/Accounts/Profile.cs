@@ -1,8 +1,4 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Components.Data;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 
 namespace TaskFlow.Api.Accounts;
 

@@ -1,11 +1,8 @@
 using System.Net.Mail;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using TaskFlow.Components.Accounts;
-using TaskFlow.Components.Data;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 
 namespace TaskFlow.Api.Accounts;
 

@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using TaskFlow.Api.Infrastructure;
 
 namespace TaskFlow.Api.Accounts;
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -31,5 +30,3 @@ public sealed class TokenIssuer(IOptions<AuthOptions> options, TimeProvider cloc
         return new TokenResponse(token, "Bearer", (int)auth.TokenLifetime.TotalSeconds, expires);
     }
 }
-
-public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt);

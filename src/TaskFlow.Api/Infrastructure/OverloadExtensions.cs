@@ -1,7 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
-using TaskFlow.Components.Data;
 
 namespace TaskFlow.Api.Infrastructure;
 

@@ -41,6 +41,3 @@ internal sealed class StorableStringConverter : JsonConverter<string>
         }
     }
 }
-
-/// <summary>A JSON string the API cannot store; its message is the answer's, its path the field.</summary>
-internal sealed class UnstorableTextException() : JsonException(StorableText.Problem);

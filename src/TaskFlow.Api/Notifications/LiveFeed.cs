@@ -1,11 +1,11 @@
 using MassTransit;
-using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Bus;
 
 namespace TaskFlow.Api.Notifications;
 
 /// <summary>
-/// Whether this instance's live queue is consuming. A browser that connects before it is catches up from the inbox at
-/// once, and a notification stored just after that catch-up would reach neither: the queue that would carry its push
+/// Whether this instance's live queue is consuming. A browser that connects before it is catches up from the stored
+/// notifications at once, and a notification stored just after that catch-up would reach neither: the queue that would carry its push
 /// does not exist yet, and the browser's next catch-up starts after a newer id. So the hub lets a browser in only
 /// while the feed is up, and a browser that is turned away retries.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class LiveFeed : IReceiveEndpointObserver
     }
 
     private static bool IsLive(Uri address) =>
-        address.AbsolutePath.Split('/')[^1].StartsWith(MessagingExtensions.LiveQueuePrefix, StringComparison.Ordinal);
+        address.AbsolutePath.Split('/')[^1].StartsWith(BusExtensions.LiveQueuePrefix, StringComparison.Ordinal);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -3,7 +3,7 @@ using TaskFlow.Contracts;
 
 namespace TaskFlow.Api.Notifications;
 
-/// <summary>A notification as a browser gets it, pushed live or read from the inbox.</summary>
+/// <summary>A notification as a browser gets it, pushed live or read from the stored list.</summary>
 /// <param name="Id">Increases per user in the order notifications were stored; reconnecting, a client asks for those after the last it saw.</param>
 /// <param name="Kind">task.created, task.updated, task.completed, task.reopened, task.deleted, reminder.triggered or
 /// occurrence.created (the next occurrence of a repeating series).</param>

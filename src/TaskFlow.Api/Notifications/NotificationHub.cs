@@ -23,9 +23,3 @@ public sealed class NotificationHub(LiveFeed feed) : Hub
         await base.OnConnectedAsync();
     }
 }
-
-/// <summary>SignalR addresses a user by the token's subject: the account id every API query is scoped by.</summary>
-internal sealed class SubjectUserIdProvider : IUserIdProvider
-{
-    public string? GetUserId(HubConnectionContext connection) => connection.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
-}

@@ -1,29 +1,10 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Notifications;
 
 namespace TaskFlow.Api.Notifications;
 
-/// <param name="Live">The kinds pushed live (task.created, task.updated, task.completed, task.reopened, task.deleted,
-/// reminder.triggered, occurrence.created); the others reach the inbox only. [] pushes nothing.</param>
-/// <param name="QuietHours">When nothing is pushed live, on your profile's wall clock; null for never.</param>
-public sealed record PreferencesRequest(IReadOnlyList<string?>? Live, QuietHoursRequest? QuietHours = null);
-
-/// <param name="Start">From this time of day, "22:00" (24-hour, HH:mm) ...</param>
-/// <param name="End">... up to this one, on the next day when it is earlier ("07:00"); it must differ from the start.</param>
-public sealed record QuietHoursRequest(string? Start, string? End);
-
-/// <param name="TimeZone">Your profile's zone, in which quiet hours are read; change it with PUT /accounts/me.</param>
-public sealed record PreferencesResponse(IReadOnlyList<string> Live, QuietHoursResponse? QuietHours, string TimeZone);
-
-public sealed record QuietHoursResponse(string Start, string End);
-
 /// <summary>
 /// Which notifications are pushed live, and when not at all. They only gate the push: the worker stores every
-/// notification in the inbox and applies these as it announces one.
+/// notification and applies these as it announces one.
 /// </summary>
 public static class PreferenceEndpoints
 {
@@ -62,20 +43,9 @@ public static class PreferenceEndpoints
             return TypedResults.ValidationProblem(errors);
 
         // Last write wins: a user's own settings, replaced whole, with nothing derived from the previous value that a
-        // concurrent write could invalidate. An upsert, so two first saves at once do not collide on the key; the
-        // profile's zone comes back with the write.
-        var ownerId = principal.GetUserId();
-        var zone = await db.Database.SqlQuery<string>($"""
-            WITH saved AS (
-                INSERT INTO notification_preferences (owner_id, live_kinds, quiet_start, quiet_end, updated_at)
-                SELECT id, {live.ToArray()}, {quiet?.Start}, {quiet?.End}, {clock.GetUtcNowForStorage()} FROM users WHERE id = {ownerId}
-                ON CONFLICT (owner_id) DO UPDATE SET live_kinds = excluded.live_kinds, quiet_start = excluded.quiet_start,
-                    quiet_end = excluded.quiet_end, updated_at = excluded.updated_at
-                RETURNING owner_id
-            )
-            SELECT u.time_zone AS "Value" FROM saved JOIN users u ON u.id = saved.owner_id
-            """).ToListAsync(cancellationToken);
-        return zone is [var timeZone] ? TypedResults.Ok(Answer(live, quiet, timeZone)) : TypedResults.NotFound();
+        // concurrent write could invalidate.
+        var saved = await db.Database.SavePreferencesAsync(principal.GetUserId(), live, quiet, clock.GetUtcNowForStorage(), cancellationToken);
+        return saved is { } timeZone ? TypedResults.Ok(Answer(live, quiet, timeZone)) : TypedResults.NotFound();
     }
 
     private static PreferencesResponse Answer(IReadOnlyList<string> live, QuietHours? quiet, string timeZone) =>

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using TaskFlow.Api.Tasks;
 using TaskFlow.Components.Recurrence;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Series;

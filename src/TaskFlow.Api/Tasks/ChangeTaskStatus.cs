@@ -1,8 +1,4 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.Api.Infrastructure;
 using MassTransit;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
@@ -28,12 +24,9 @@ public static class ChangeTaskStatus
             return TaskVersion.UnreadableIfMatch();
 
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
+        var (task, stale) = await db.FindOwnedAtAsync(id, principal.GetUserId(), expected, cancellationToken);
         if (task is null)
-            return TypedResults.NotFound();
-
-        if (!expected.Admits(task.Version))
-            return TaskVersion.Stale(task.Version);
+            return stale is { } version ? TaskVersion.Stale(version) : TypedResults.NotFound();
         if (task.Status == status)
         {
             http.Response.Headers.ETag = TaskVersion.ETag(task.Version);

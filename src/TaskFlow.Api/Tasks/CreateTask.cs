@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using MassTransit;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Api.Series;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
@@ -23,16 +18,7 @@ public static class CreateTask
             return TypedResults.ValidationProblem(errors);
 
         var now = clock.GetUtcNowForStorage();
-        var task = new TaskItem
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = ownerId,
-            Title = draft.Title,
-            Status = TaskItemStatus.Open,
-            Version = 1,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var task = TaskItem.New(ownerId, draft.Title, now);
         draft.ApplyTo(task);
         await task.StartIfRepeatingAsync(draft, db, publish, now, cancellationToken);
         db.Tasks.Add(task);

@@ -1,10 +1,4 @@
-using System.Security.Claims;
 using MassTransit;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Api.Series;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
@@ -20,11 +14,9 @@ public static class DeleteTask
 
         // A series row locked on the way stays locked until the task is deleted.
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
-        var task = await db.FindOwnedAsync(id, principal.GetUserId(), cancellationToken);
+        var (task, stale) = await db.FindOwnedAtAsync(id, principal.GetUserId(), expected, cancellationToken);
         if (task is null)
-            return TypedResults.NotFound();
-        if (!expected.Admits(task.Version))
-            return TaskVersion.Stale(task.Version);
+            return stale is { } version ? TaskVersion.Stale(version) : TypedResults.NotFound();
 
         var now = clock.GetUtcNowForStorage();
         await task.EndSeriesIfLastToCompleteAsync(db, publish, now, cancellationToken);

@@ -1,8 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Components.Data;
-
 namespace TaskFlow.Api.Tasks;
 
 public static class GetTask

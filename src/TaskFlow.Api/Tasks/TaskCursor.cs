@@ -4,14 +4,6 @@ using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
 
-public enum TaskSort
-{
-    Due,
-    Priority,
-    Created,
-    Title,
-}
-
 /// <summary>
 /// Where the next page starts: the sort key and id of the last task served. Opaque to clients,
 /// and tied to the sort it was made for so it cannot be replayed against another one.

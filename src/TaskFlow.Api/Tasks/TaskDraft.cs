@@ -1,5 +1,5 @@
 using TaskFlow.Components.Recurrence;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;

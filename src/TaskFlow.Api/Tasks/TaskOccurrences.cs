@@ -1,15 +1,6 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Components.Data;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 
 namespace TaskFlow.Api.Tasks;
-
-/// <param name="Recurrence">The task's RRULE, or null when it does not repeat (then there are no occurrences).</param>
-/// <param name="Summary">The rule in words.</param>
-/// <param name="Occurrences">The next due dates after the task's own, in its time zone.</param>
-public sealed record OccurrencesResponse(string? Recurrence, string? Summary, IReadOnlyList<DueResponse> Occurrences);
 
 public static class TaskOccurrences
 {
@@ -32,7 +23,7 @@ public static class TaskOccurrences
         if (task.Recurrence is not { } rule || task.Due is not { } due)
             return TypedResults.Ok(new OccurrencesResponse(null, null, []));
 
-        var next = RecurrenceRule.Occurrences(rule, due, due.Local, wanted)
+        var next = RecurrenceDates.Occurrences(rule, due, due.Local, wanted)
             .Select(DueResponse.From)
             .ToList();
         return TypedResults.Ok(new OccurrencesResponse(rule, RecurrenceRule.Describe(rule), next));

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Components.Data;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
@@ -10,6 +8,17 @@ internal static class TaskQueries
     /// <summary>Another user's task is indistinguishable from a missing one: both come back null.</summary>
     public static Task<TaskItem?> FindOwnedAsync(this TaskFlowDbContext db, Guid id, Guid ownerId, CancellationToken cancellationToken) =>
         db.Tasks.SingleOrDefaultAsync(t => t.Id == id && t.OwnerId == ownerId, cancellationToken);
+
+    /// <summary>
+    /// <see cref="FindOwnedAsync"/> for a write guarded by If-Match: the task when <paramref name="expected"/> admits its
+    /// version; otherwise no task, and the version it has when it exists.
+    /// </summary>
+    public static async Task<(TaskItem? Task, int? StaleVersion)> FindOwnedAtAsync(
+        this TaskFlowDbContext db, Guid id, Guid ownerId, ExpectedVersion expected, CancellationToken cancellationToken)
+    {
+        var task = await db.FindOwnedAsync(id, ownerId, cancellationToken);
+        return task is null || expected.Admits(task.Version) ? (task, null) : (null, task.Version);
+    }
 
     /// <summary>The version a task has now, or null when it is gone; for answering a lost race.</summary>
     public static Task<int?> CurrentVersionAsync(this TaskFlowDbContext db, Guid id, CancellationToken cancellationToken) =>

@@ -1,24 +1,10 @@
-using System.Security.Claims;
 using MassTransit;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Reminders;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Api.Tasks;
-
-/// <param name="Id">Stable for the task and offset; used to snooze it.</param>
-/// <param name="State">pending (not planned yet), scheduled, fired, skipped (the task was overdue when set) or stopped (task done).</param>
-/// <param name="FireAt">When it fires next, or fired last: the due time minus the offset, or the end of a snooze.</param>
-/// <param name="FiredAt">When it last went off.</param>
-public sealed record ReminderResponse(Guid Id, string Offset, string State, DateTimeOffset? FireAt, DateTimeOffset? FiredAt);
-
-/// <param name="Minutes">How long to snooze, 1 to 1440.</param>
-public sealed record SnoozeRequest(int? Minutes);
 
 public static class TaskReminders
 {

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;
@@ -46,14 +46,4 @@ public sealed record TaskResponse(
         task.CreatedAt,
         task.UpdatedAt,
         task.CompletedAt);
-}
-
-/// <param name="At">The instant the task falls due; for an all-day task, the end of its day in its zone.</param>
-public sealed record DueResponse(string? DateTime, string? Date, string TimeZone, bool AllDay, DateTimeOffset At)
-{
-    public static DueResponse From(DueDate due)
-    {
-        ArgumentNullException.ThrowIfNull(due);
-        return new(due.DateTimeText, due.DateText, due.TimeZone, due.AllDay, due.At);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace TaskFlow.Api.Tasks;
@@ -55,15 +54,4 @@ public static class TaskVersion
         statusCode: StatusCodes.Status412PreconditionFailed,
         detail: $"The task has changed since you read it; it is now at version {current}. Read it again and reapply your change.",
         extensions: new Dictionary<string, object?> { ["currentVersion"] = current });
-}
-
-/// <summary>The versions a write may apply to; nothing stated admits any, as does "*" (which is stated).</summary>
-public sealed record ExpectedVersion(bool Stated, IReadOnlyList<int>? Versions)
-{
-    public static readonly ExpectedVersion None = new(false, null);
-    public static readonly ExpectedVersion Any = new(true, null);
-
-    public static ExpectedVersion Of(IReadOnlyList<int> versions) => new(true, versions);
-
-    public bool Admits(int current) => Versions is null || Versions.Contains(current);
 }

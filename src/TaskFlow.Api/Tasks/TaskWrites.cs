@@ -1,8 +1,5 @@
 using MassTransit;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;

@@ -1,9 +1,4 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using TaskFlow.Api.Infrastructure;
-using TaskFlow.Api.Series;
 using MassTransit;
-using TaskFlow.Components.Data;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Api.Tasks;

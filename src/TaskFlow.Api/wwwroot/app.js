@@ -596,7 +596,17 @@ function debounce(fn, ms) {
   };
 }
 
+/** The priorities as the API names them, lowest first: the editor offers them so, the filter highest first after "Any". */
+const PRIORITIES = ["none", "low", "medium", "high"];
+
+function fillPriorities() {
+  const option = (p) => el("option", { value: p }, p[0].toUpperCase() + p.slice(1));
+  $("task-priority").append(...PRIORITIES.map(option));
+  $("filter-priority").append(...PRIORITIES.toReversed().map(option));
+}
+
 function wire() {
+  fillPriorities();
   $("show-sign-in").addEventListener("click", () => showAuth("in"));
   $("show-sign-up").addEventListener("click", () => showAuth("up"));
   $("auth-form").addEventListener("submit", submitAuth);

@@ -1,6 +1,5 @@
 using MassTransit;
 using TaskFlow.Components.Bus;
-using TaskFlow.Components.Messaging;
 
 namespace TaskFlow.Components.Audit;
 

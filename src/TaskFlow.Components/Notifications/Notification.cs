@@ -1,6 +1,6 @@
 namespace TaskFlow.Components.Notifications;
 
-/// <summary>One entry of a user's inbox (table notifications).</summary>
+/// <summary>One of a user's notifications (table notifications), as the notification store keeps it.</summary>
 public sealed class Notification
 {
     public long Id { get; init; }

@@ -1,7 +1,7 @@
 namespace TaskFlow.Components.Notifications;
 
 /// <summary>
-/// What a user wants pushed live (table notification_preferences). Every notification is stored in the inbox whatever
+/// What a user wants pushed live (table notification_preferences). Every notification is stored whatever
 /// this says; a user without a row gets <see cref="NotificationKinds.All"/> live and no quiet hours.
 /// </summary>
 public sealed class NotificationPreferences

@@ -4,10 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using NodaTime.Text;
-using TaskFlow.Components.Audit;
 using TaskFlow.Components.Data;
-using TaskFlow.Components.Reminders;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 using TaskFlow.Contracts;
 
@@ -87,21 +85,7 @@ public sealed class RecurrenceConsumer(TaskFlowDbContext db, TimeProvider clock,
         if (await db.Tasks.AnyAsync(t => t.SeriesId == series.Id && t.SeriesSlot == slot, context.CancellationToken))
             return;
 
-        var task = new TaskItem
-        {
-            Id = Guid.CreateVersion7(now),
-            OwnerId = series.OwnerId,
-            Title = series.Title,
-            Status = TaskItemStatus.Open,
-            Version = 1,
-            CreatedAt = now,
-            UpdatedAt = now,
-            SeriesId = series.Id,
-            SeriesSlot = slot,
-        };
-        series.CopyTo(task);
-        task.Due = due;
-        series.CreatedCount++;
+        var task = series.NewOccurrence(due, slot, now);
         db.Tasks.Add(task);
         await context.Publish(TaskEventFactory.OccurrenceCreated(task, now), context.CancellationToken);
         logger.LogInformation("Created occurrence {TaskId} of series {SeriesId}, due {Due}", task.Id, series.Id, due.At);
@@ -136,57 +120,4 @@ public sealed class RecurrenceConsumer(TaskFlowDbContext db, TimeProvider clock,
     }
 
     private Task<TaskSeries?> LockAsync(Guid seriesId, CancellationToken cancellationToken) => db.LockSeriesAsync(seriesId, cancellationToken);
-}
-
-public static class SeriesQueries
-{
-    /// <summary>Reads a series for changing it, holding its row until the transaction ends: every writer of a series
-    /// (the API and each worker) takes this lock first, so their decisions never interleave.</summary>
-    public static Task<TaskSeries?> LockSeriesAsync(this TaskFlowDbContext db, Guid seriesId, CancellationToken cancellationToken) =>
-        db.Series
-            .FromSqlInterpolated($"SELECT * FROM task_series WHERE id = {seriesId} FOR UPDATE")
-            .AsTracking()
-            .SingleOrDefaultAsync(cancellationToken);
-}
-
-public sealed class RecurrenceConsumerDefinition : ConsumerDefinition<RecurrenceConsumer>
-{
-    public const string Queue = "taskflow-recurrence";
-    public static readonly Uri Address = new($"queue:{Queue}");
-
-    public RecurrenceConsumerDefinition()
-    {
-        EndpointName = Queue;
-        ConcurrentMessageLimit = 16;
-    }
-
-    /// <summary>Messages of one series are handled one at a time; the row lock would serialise them anyway.</summary>
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RecurrenceConsumer> consumerConfigurator,
-        IRegistrationContext context)
-    {
-        endpointConfigurator.PrefetchCount = 32;
-        var partitioner = endpointConfigurator.CreatePartitioner(16);
-        consumerConfigurator.Message<TaskSeriesChanged>(m => m.UsePartitioner(partitioner, c => c.Message.SeriesId));
-        consumerConfigurator.Message<CreateNextOccurrence>(m => m.UsePartitioner(partitioner, c => c.Message.SeriesId));
-        consumerConfigurator.Message<TaskCompleted>(m => m.UsePartitioner(partitioner, c => c.Message.Task.SeriesId ?? c.Message.TaskId));
-    }
-}
-
-public static class RecurrenceRegistration
-{
-    /// <summary>The consumer that creates the occurrences of repeating series.</summary>
-    public static IBusRegistrationConfigurator AddTaskFlowRecurrence(this IBusRegistrationConfigurator bus)
-    {
-        bus.AddConsumer<RecurrenceConsumer, RecurrenceConsumerDefinition>();
-        return bus;
-    }
-
-    /// <summary>Everything the worker consumes: the audit log, reminders, recurring series and the users' inboxes.</summary>
-    public static IBusRegistrationConfigurator AddTaskFlowWorkerConsumers(this IBusRegistrationConfigurator bus)
-    {
-        bus.AddTaskFlowAudit().AddTaskFlowReminders().AddTaskFlowRecurrence();
-        bus.AddConsumer<Notifications.InboxConsumer, Notifications.InboxConsumerDefinition>();
-        return bus;
-    }
 }

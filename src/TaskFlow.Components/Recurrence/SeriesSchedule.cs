@@ -1,5 +1,5 @@
 using NodaTime;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 
 namespace TaskFlow.Components.Recurrence;
 
@@ -28,7 +28,7 @@ public static class SeriesSchedule
 
         while (true)
         {
-            var batch = RecurrenceRule.Occurrences(series.Rule, series.Start, from, 64);
+            var batch = RecurrenceDates.Occurrences(series.Rule, series.Start, from, 64);
             foreach (var slot in batch)
             {
                 if (slot.At > now)
@@ -54,5 +54,5 @@ public static class SeriesSchedule
 
     /// <summary>From completion: the occurrence that follows completing the latest one at <paramref name="completedAt"/>.</summary>
     public static DueDate? NextAfterCompletion(TaskSeries series, DateTimeOffset completedAt) =>
-        RecurrenceRule.AfterCompletion(series.Rule, series.Start, completedAt, series.CreatedCount);
+        RecurrenceDates.AfterCompletion(series.Rule, series.Start, completedAt, series.CreatedCount);
 }

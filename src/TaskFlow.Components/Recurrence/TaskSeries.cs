@@ -1,5 +1,5 @@
 using NodaTime;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Components.Tasks;
 
 namespace TaskFlow.Components.Recurrence;
@@ -101,7 +101,19 @@ public sealed class TaskSeries
     public DateTimeOffset AppearsAt(DueDate slot)
     {
         var longestReminder = ReminderOffsets.Count == 0 ? TimeSpan.Zero : ReminderOffsets.Max();
-        return Scheduling.ReminderOffsets.Before(slot.At, LeadTime > longestReminder ? LeadTime : longestReminder);
+        return Calendar.ReminderOffsets.Before(slot.At, LeadTime > longestReminder ? LeadTime : longestReminder);
+    }
+
+    /// <summary>The occurrence that fills <paramref name="slot"/>, due at <paramref name="due"/>, counted as created.</summary>
+    public TaskItem NewOccurrence(DueDate due, DateTime slot, DateTimeOffset now)
+    {
+        var task = TaskItem.New(OwnerId, Title, now);
+        task.SeriesId = Id;
+        task.SeriesSlot = slot;
+        CopyTo(task);
+        task.Due = due;
+        CreatedCount++;
+        return task;
     }
 
     /// <summary>Copies what every occurrence shares into <paramref name="task"/>.</summary>
@@ -124,24 +136,4 @@ public sealed class TaskSeries
         Tags = [.. task.Tags];
         ReminderOffsets = [.. task.ReminderOffsets];
     }
-}
-
-public enum RecurrenceMode
-{
-    /// <summary>Like a calendar: each occurrence appears before its due whether or not the previous one was done.</summary>
-    Schedule,
-
-    /// <summary>The next occurrence is due an interval after the current one is completed.</summary>
-    Completion,
-}
-
-public enum SeriesStatus
-{
-    Active,
-
-    /// <summary>Stopped by its owner: no further occurrence.</summary>
-    Stopped,
-
-    /// <summary>Its rule has no further occurrence (COUNT or UNTIL).</summary>
-    Ended,
 }

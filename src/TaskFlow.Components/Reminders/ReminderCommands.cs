@@ -1,4 +1,4 @@
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Reminders;

@@ -1,5 +1,5 @@
 using TaskFlow.Components.Recurrence;
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 using TaskFlow.Contracts;
 
 namespace TaskFlow.Components.Tasks;

@@ -1,4 +1,4 @@
-using TaskFlow.Components.Scheduling;
+using TaskFlow.Components.Calendar;
 
 namespace TaskFlow.Components.Tasks;
 
@@ -30,6 +30,18 @@ public sealed class TaskItem
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
 
+    /// <summary>A new open task, at its first version, stamped <paramref name="now"/>.</summary>
+    public static TaskItem New(Guid ownerId, string title, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        OwnerId = ownerId,
+        Title = title,
+        Status = TaskItemStatus.Open,
+        Version = 1,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
     /// <summary>Computed by the database: <see cref="DueAt"/>, or infinity when there is none.</summary>
     public DateTime DueSort { get; private set; }
 
@@ -46,18 +58,4 @@ public sealed class TaskItem
             DueAt = value?.At;
         }
     }
-}
-
-public enum TaskPriority : short
-{
-    None = 0,
-    Low = 1,
-    Medium = 2,
-    High = 3,
-}
-
-public enum TaskItemStatus
-{
-    Open,
-    Completed,
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
 using TaskFlow.Components.Hosting;
-using TaskFlow.Components.Messaging;
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Recurrence;
 
 namespace TaskFlow.IntegrationTests.Infrastructure;
@@ -39,7 +39,7 @@ public static class WorkerHost
         configure?.Invoke(builder);
         builder.AddTaskFlowTelemetry("taskflow-worker");
         builder.AddTaskFlowData();
-        builder.AddTaskFlowMessaging(MessagingRole.Worker, consumers);
+        builder.AddTaskFlowBus(BusRole.Worker, consumers);
         var host = builder.Build();
         await host.StartAsync();
         // The worker serves before its bus is up (WaitUntilStarted is off, as in production): wait as a readiness

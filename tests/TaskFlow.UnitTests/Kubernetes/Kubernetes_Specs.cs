@@ -135,7 +135,7 @@ public partial class When_kustomize_renders_the_kubernetes_manifests(string fold
             Assert.That(triggers.Select(t => t.Text("metadata", "mode")), Is.All.EqualTo("QueueLength"));
             Assert.That(triggers.Select(t => t.Text("metadata", "queueName")), Is.SupersetOf(new[]
             {
-                AuditConsumerDefinition.Queue, InboxConsumerDefinition.Queue, ReminderPlannerDefinition.Queue,
+                AuditConsumerDefinition.Queue, NotificationStoreDefinition.Queue, ReminderPlannerDefinition.Queue,
                 ReminderStateDefinition.Queue, FiredRemindersDefinition.Queue, RecurrenceConsumerDefinition.Queue, TaskFlowSchedulerOptions.DefaultQueueName,
             }));
             foreach (var trigger in triggers)

@@ -1,5 +1,5 @@
 using TaskFlow.Components.Recurrence;
-using TaskFlow.UnitTests.Scheduling;
+using TaskFlow.UnitTests.Calendar;
 
 namespace TaskFlow.UnitTests.Recurrence;
 

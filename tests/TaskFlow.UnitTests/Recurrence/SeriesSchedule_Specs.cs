@@ -1,6 +1,6 @@
 // fixed dates: every instant here is handed to the code under test (a pure rule or a FakeTimeProvider); no real clock reads them.
 using TaskFlow.Components.Recurrence;
-using TaskFlow.UnitTests.Scheduling;
+using TaskFlow.UnitTests.Calendar;
 
 namespace TaskFlow.UnitTests.Recurrence;
 

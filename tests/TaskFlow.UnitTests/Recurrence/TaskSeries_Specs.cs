@@ -2,7 +2,7 @@
 using System.Globalization;
 using TaskFlow.Components.Recurrence;
 using TaskFlow.Components.Tasks;
-using TaskFlow.UnitTests.Scheduling;
+using TaskFlow.UnitTests.Calendar;
 
 namespace TaskFlow.UnitTests.Recurrence;
 

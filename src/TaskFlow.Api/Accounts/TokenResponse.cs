@@ -1,0 +1,3 @@
+namespace TaskFlow.Api.Accounts;
+
+public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, DateTimeOffset ExpiresAt);

@@ -1,0 +1,3 @@
+namespace TaskFlow.Api.Notifications;
+
+public sealed record QuietHoursResponse(string Start, string End);

@@ -1,0 +1,7 @@
+namespace TaskFlow.Components.Tasks;
+
+public enum TaskItemStatus
+{
+    Open,
+    Completed,
+}
