@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Data;
 using TaskFlow.Contracts;
 
@@ -10,9 +11,7 @@ namespace TaskFlow.Components.Audit;
 /// Writes every task event to the audit log once, a batch of events in one statement and one transaction. No consumer
 /// inbox: the key (event_id, occurred_at) with ON CONFLICT DO NOTHING makes a redelivered event harmless.
 /// </summary>
-public sealed class AuditConsumer(TaskFlowDbContext db, AuditPartitions partitions) :
-    IConsumer<Batch<TaskCreated>>, IConsumer<Batch<TaskUpdated>>, IConsumer<Batch<TaskCompleted>>, IConsumer<Batch<TaskReopened>>,
-    IConsumer<Batch<TaskDeleted>>
+public sealed class AuditConsumer(TaskFlowDbContext db, AuditPartitions partitions) : ITaskEventBatchConsumer
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 

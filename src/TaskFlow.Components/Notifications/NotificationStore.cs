@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Data;
 using TaskFlow.Contracts;
 
@@ -15,9 +16,7 @@ namespace TaskFlow.Components.Notifications;
 /// task events are taken one at a time across batches, and owners' notifications commit one owner at a time, so their
 /// ids follow arrival order and their pushes follow their ids.
 /// </summary>
-public sealed class NotificationStore(TaskFlowDbContext db, TimeProvider clock) :
-    IConsumer<Batch<TaskCreated>>, IConsumer<Batch<TaskUpdated>>, IConsumer<Batch<TaskCompleted>>, IConsumer<Batch<TaskReopened>>,
-    IConsumer<Batch<TaskDeleted>>, IConsumer<Batch<ReminderTriggered>>
+public sealed class NotificationStore(TaskFlowDbContext db, TimeProvider clock) : ITaskEventBatchConsumer, IConsumer<Batch<ReminderTriggered>>
 {
     public Task Consume(ConsumeContext<Batch<TaskCreated>> context) =>
         StoreAsync(context, context.Message.Select(m => IncomingNotification.Of(m, m.Message,

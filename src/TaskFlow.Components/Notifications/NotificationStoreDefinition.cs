@@ -3,7 +3,13 @@ using TaskFlow.Components.Bus;
 
 namespace TaskFlow.Components.Notifications;
 
-public sealed class NotificationStoreDefinition : ConsumerDefinition<NotificationStore>
+public sealed class NotificationStoreDefinition() : BatchConsumerDefinition<NotificationStore>(Queue,
+    batchSize: BatchSize, gathering: BatchWait,
+    // One batch of each message type at a time: the owner locks of two batches of one type never interleave, and their
+    // pushes leave in id order.
+    batchesAtOnce: 1,
+    // Room for a batch being stored while the next one fills, and for task events waiting for their owner's turn.
+    inFlight: InFlight, prefetch: InFlight)
 {
     /// <summary>The worker's queue that stores the users' notifications.</summary>
     public const string Queue = "taskflow-notifications";
@@ -17,26 +23,8 @@ public sealed class NotificationStoreDefinition : ConsumerDefinition<Notificatio
 
     public static readonly TimeSpan BatchWait = TimeSpan.FromMilliseconds(5);
 
-    // Room for a batch being stored while the next one fills, and for task events waiting for their owner's turn.
     private const int InFlight = 2 * BatchSize + 32;
 
-    public NotificationStoreDefinition()
-    {
-        EndpointName = Queue;
-        ConcurrentMessageLimit = InFlight;
-    }
-
     /// <summary>One owner at a time: their ids then increase in the order their notifications commit.</summary>
-    protected override void ConfigureConsumer(
-        IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<NotificationStore> consumerConfigurator, IRegistrationContext context)
-    {
-        endpointConfigurator.PrefetchCount = InFlight;
-        endpointConfigurator.PartitionTaskEventsByOwner(BatchSize);
-        // One batch of each message type at a time: the owner locks of two batches of one type never interleave, and their
-        // pushes leave in id order.
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(BatchWait)
-            .SetConcurrencyLimit(1));
-    }
+    protected override void ConfigureBeforeBatches(IReceiveEndpointConfigurator endpoint) => endpoint.PartitionTaskEventsByOwner(BatchSize);
 }

@@ -1,6 +1,7 @@
 using System.Data;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using TaskFlow.Components.Bus;
 using TaskFlow.Components.Data;
 using TaskFlow.Contracts;
 
@@ -18,9 +19,7 @@ namespace TaskFlow.Components.Reminders;
 /// sent again, and the saga takes a command of the version it already has as a no-op.
 /// </para>
 /// </summary>
-public sealed class ReminderPlanner(TaskFlowDbContext db) :
-    IConsumer<Batch<TaskCreated>>, IConsumer<Batch<TaskUpdated>>, IConsumer<Batch<TaskCompleted>>, IConsumer<Batch<TaskReopened>>,
-    IConsumer<Batch<TaskDeleted>>
+public sealed class ReminderPlanner(TaskFlowDbContext db) : ITaskEventBatchConsumer
 {
     /// <summary>The task fields a reminder depends on.</summary>
     private static readonly string[] RelevantFields = ["title", "due", "reminders", "status"];
