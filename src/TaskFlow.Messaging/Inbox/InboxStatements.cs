@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore.Metadata;
+using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Storage;
 
 namespace TaskFlow.Messaging.Inbox;
@@ -8,7 +9,7 @@ internal sealed class InboxStatements : IModelStatements<InboxStatements>
 {
     private InboxStatements(IModel model)
     {
-        var table = new ModelTable<InboxState>(model, "call modelBuilder.AddTaskFlowOutboxEntities()");
+        var table = new ModelTable<InboxState>(model, OutboxModelBuilderExtensions.MappingHint);
         var messageId = table.Column(i => i.MessageId);
         var consumerId = table.Column(i => i.ConsumerId);
         var lockId = table.Column(i => i.LockId);

@@ -4,7 +4,7 @@ using TaskFlow.Messaging.Scheduling;
 namespace TaskFlow.Messaging.Inbox;
 
 /// <summary>What the steps of one inbox transaction share.</summary>
-internal sealed class InboxTransaction(bool inserted, InboxScheduling? scheduling = null, DbContext? db = null) : IDisposable
+internal sealed class InboxTransaction(bool inserted, InboxScheduling? scheduling, DbContext db) : IDisposable
 {
     private readonly Lock beginning = new();
     private TransactionSchedules? schedules;
@@ -31,7 +31,7 @@ internal sealed class InboxTransaction(bool inserted, InboxScheduling? schedulin
         get
         {
             lock (beginning)
-                return schedules ??= (Scheduling ?? throw new InvalidOperationException("Scheduling is not transactional here.")).Begin(db!);
+                return schedules ??= (Scheduling ?? throw new InvalidOperationException("Scheduling is not transactional here.")).Begin(db);
         }
     }
 

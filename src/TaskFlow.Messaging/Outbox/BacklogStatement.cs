@@ -8,9 +8,8 @@ internal sealed class BacklogStatement : IModelStatements<BacklogStatement>
 {
     private BacklogStatement(IModel model)
     {
-        const string hint = "call modelBuilder.AddTaskFlowOutboxEntities()";
-        var message = new ModelTable<OutboxMessage>(model, hint);
-        var state = new ModelTable<OutboxState>(model, hint);
+        var message = new ModelTable<OutboxMessage>(model, OutboxModelBuilderExtensions.MappingHint);
+        var state = new ModelTable<OutboxState>(model, OutboxModelBuilderExtensions.MappingHint);
         var outboxId = state.Column(s => s.OutboxId);
         var waiting = $"s.{state.Column(s => s.Parked)} IS NULL";
         Sql = $"""

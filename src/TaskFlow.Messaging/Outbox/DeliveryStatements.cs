@@ -25,9 +25,8 @@ internal sealed class DeliveryStatements : IModelStatements<DeliveryStatements>
 
     private DeliveryStatements(IModel model)
     {
-        const string hint = "call modelBuilder.AddTaskFlowOutboxEntities()";
-        var state = new ModelTable<OutboxState>(model, hint);
-        var message = new ModelTable<OutboxMessage>(model, hint);
+        var state = new ModelTable<OutboxState>(model, OutboxModelBuilderExtensions.MappingHint);
+        var message = new ModelTable<OutboxMessage>(model, OutboxModelBuilderExtensions.MappingHint);
         var id = state.Column(s => s.OutboxId);
         var created = state.Column(s => s.Created);
         var key = state.Column(s => s.PartitionKey);

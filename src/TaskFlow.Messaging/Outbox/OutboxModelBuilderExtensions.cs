@@ -6,6 +6,9 @@ namespace TaskFlow.Messaging.Outbox;
 
 public static class OutboxModelBuilderExtensions
 {
+    /// <summary>What an application whose model lacks the outbox or inbox tables must do, for the error that says so.</summary>
+    internal const string MappingHint = "call modelBuilder.AddTaskFlowOutboxEntities()";
+
     /// <summary>
     /// Maps <see cref="OutboxMessage"/>, <see cref="OutboxState"/> and <see cref="InboxState"/> (the counterpart of
     /// MassTransit's <c>AddTransactionalOutboxEntities</c>). Table, column and index names follow the context's naming
