@@ -104,7 +104,7 @@ public sealed class Origin_Specs : SignedInSpec
         Assert.Multiple(() =>
         {
             Assert.That(header.GetProperty("name").GetString(), Is.EqualTo(Client));
-            Assert.That(header.GetProperty("description").GetString(), Does.Contain("not"));
+            Assert.That(header.GetProperty("description").GetString(), Does.Contain("unreadCount").And.Contain("not security-relevant"));
         });
     }
 
