@@ -81,7 +81,7 @@ internal static partial class DateWords
         {
             return compute() is { Year: <= 9999 } date ? date : null;
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
         {
             return null;
         }

@@ -35,11 +35,17 @@ public static class QuickAddParser
         var title = claims.Remainder();
         if (title.Length == 0)
         {
-            error = $"Nothing is left for the title once the date, repeat, priority, tags and reminders are read: say what the task is.";
+            error = "Nothing is left for the title once the date, repeat, priority, tags and reminders are read: say what the task is.";
             return null;
         }
 
         var due = DueWords.Resolve(date?.Date, time?.Time ?? (date?.Tonight == true ? DateWords.Tonight : null), local);
+        if (due is null && (date?.Match ?? time?.Match) is { } unreachable)
+        {
+            error = $"'{unreachable.Value}': falls due after the year 9999 ends, the last instant a due date can have.";
+            return null;
+        }
+
         var understood = new List<Understood>();
         string? rule = null;
         if (repeat is { } words)

@@ -99,6 +99,7 @@ internal static class QuickAddPhrases
         Row("Meet 5/6", "Meet 5/6 | - | - | - | - | -"),
         Row("Meet at 25:00", "Meet at 25:00 | - | - | - | - | -"),
         Row("Tea at 13pm", "Tea at 13pm | - | - | - | - | -"),
+        Row("Wait in 9999 years", "Wait in 9999 years"),
         Row("Pay 31 Feb", "Pay 31 Feb | - | - | - | - | -"),
         Row("Sat exam revision", "Sat exam revision | - | - | - | - | -"),
         Row("Buy sun cream", "Buy sun cream | - | - | - | - | -"),

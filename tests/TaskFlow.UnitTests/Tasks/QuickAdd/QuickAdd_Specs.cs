@@ -69,6 +69,7 @@ public class When_reading_a_task_typed_in_one_line
     [TestCase("on 4 Jan", "Nothing is left for the title")]
     [TestCase("#home !high every day", "Nothing is left for the title")]
     [TestCase("Pay rent monthly on the 32nd", "'monthly on the 32nd': A month has days 1 to 31, not 32.")]
+    [TestCase("Party 31 Dec 9999", "'31 Dec 9999': falls due after the year 9999 ends")]
     [TestCase("Stretch every 2 hours on 4 Jan", "'every 2 hours': An all-day task can repeat at most daily.")]
     public void Should_refuse_text_that_makes_no_task(string text, string error)
     {
