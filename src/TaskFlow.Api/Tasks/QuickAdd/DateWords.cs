@@ -8,10 +8,10 @@ namespace TaskFlow.Api.Tasks.QuickAdd;
 /// <summary>
 /// The day a task is due, in the owner's calendar: "today", "tonight" (today, 20:00 unless a time is given),
 /// "tomorrow", "fri" (the coming Friday, today if it is Friday), "next fri" (the first Friday after today), "4 Jan",
-/// "Jan 4th" (the next 4 January, today included), "4 Jan 2027", "2027-01-04", "in 3 days", "in 2 weeks",
-/// "in 1 month". "sat" and "sun" are English words too, so only "on sat", "next sun" or the full name is a day.
-/// Numeric dates such as "5/6" could be 5 June or 6 May, so they are not read. The first date counts; another stays
-/// in the title.
+/// "Jan 4th" (the next 4 January, today included), "4 Jan 2027", "2027-01-04", "in 3 days", "in 2 weeks", "in 1 month",
+/// each also after "on", "by" or "due". "sat" and "sun" are English words too, so they are days only after one of
+/// those, after "next" or "this", or spelled out. Numeric dates such as "5/6" could be 5 June or 6 May, so they are not
+/// read. The first date counts; another stays in the title.
 /// </summary>
 internal static partial class DateWords
 {
@@ -32,7 +32,7 @@ internal static partial class DateWords
         if (groups["tomorrow"].Success)
             return today.PlusDays(1);
         if (groups["weekday"].Success)
-            return Weekday(groups["weekday"].Value, groups["prefix"].Value, today);
+            return Weekday(groups["weekday"].Value, groups["lead"].Success || groups["next"].Success, groups["next"].Value, today);
         if (groups["iso"].Success)
             return LocalDatePattern.Iso.Parse(groups["iso"].Value) is { Success: true } iso && iso.Value.Year is >= 1900 and <= 9999 ? iso.Value : null;
         if (groups["n"].Success)
@@ -40,13 +40,13 @@ internal static partial class DateWords
         return DayOfMonth(groups, today);
     }
 
-    private static LocalDate? Weekday(string word, string prefix, LocalDate today)
+    private static LocalDate? Weekday(string word, bool led, string next, LocalDate today)
     {
         // "sat" and "sun" alone are more often words ("Sat exam", "sun cream") than days.
-        if (prefix.Length == 0 && word.Length == 3 && word.ToLowerInvariant() is "sat" or "sun")
+        if (!led && word.Length == 3 && word.ToLowerInvariant() is "sat" or "sun")
             return null;
         var day = Words.DayOfWeek(word);
-        return prefix.Equals("next", StringComparison.OrdinalIgnoreCase) ? today.Next(day) : today.PlusDays(-1).Next(day);
+        return next.Equals("next", StringComparison.OrdinalIgnoreCase) ? today.Next(day) : today.PlusDays(-1).Next(day);
     }
 
     private static LocalDate? DayOfMonth(GroupCollection groups, LocalDate today)
@@ -89,11 +89,12 @@ internal static partial class DateWords
 
     private const string Ordinal = @"(?:st|nd|rd|th)?";
 
-    [GeneratedRegex(Words.Start + @"(?:(?<today>today)|(?<tonight>tonight)|(?<tomorrow>tomorrow|tmrw)"
-        + @"|(?:(?<prefix>next|this|on)\s+)?(?<weekday>" + Words.Day + @")"
-        + @"|(?:on\s+)?(?:(?<day>\d{1,2})" + Ordinal + @"\s+(?:of\s+)?(?<month>" + Words.Month + @")"
+    [GeneratedRegex(Words.Start + @"(?:(?<lead>due\s+(?:on|by)|on|by|due)\s+)?"
+        + @"(?:(?<today>today)|(?<tonight>tonight)|(?<tomorrow>tomorrow|tmrw)"
+        + @"|(?:(?<next>next|this)\s+)?(?<weekday>" + Words.Day + @")"
+        + @"|(?:(?<day>\d{1,2})" + Ordinal + @"\s+(?:of\s+)?(?<month>" + Words.Month + @")"
         + @"|(?<month>" + Words.Month + @")\s+(?<day>\d{1,2})" + Ordinal + @")(?:,?\s+(?<year>\d{4}))?"
-        + @"|(?:on\s+)?(?<iso>\d{4}-\d{2}-\d{2})"
+        + @"|(?<iso>\d{4}-\d{2}-\d{2})"
         + @"|in\s+(?<n>" + Words.Count + @")\s+(?<unit>days?|weeks?|months?|years?))" + Words.End,
         RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
     private static partial Regex Date();

@@ -20,7 +20,7 @@ internal static partial class ReminderWords
         return offsets;
     }
 
-    [GeneratedRegex(Words.Start + @"remind me (?<n>" + Words.Count + @")\s*(?<unit>minutes?|mins?|hours?|days?|weeks?) (?:before|earlier)" + Words.End,
+    [GeneratedRegex(Words.Start + @"remind\s+me\s+(?<n>" + Words.Count + @")\s*(?<unit>minutes?|mins?|hours?|days?|weeks?)\s+(?:before|earlier)" + Words.End,
         RegexOptions.IgnoreCase | RegexOptions.ExplicitCapture)]
     private static partial Regex Reminder();
 }
