@@ -36,8 +36,8 @@ public static class AssistantExtensions
 
     public static IEndpointRouteBuilder MapTaskFlowAssistants(this IEndpointRouteBuilder endpoints)
     {
-        // JSON-RPC over one path is no REST resource: the OpenAPI document would describe it as an untyped POST.
-        endpoints.MapMcp(Path).RequireAuthorization().ExcludeFromDescription();
+        // The MCP endpoints are plain request delegates, which the OpenAPI document does not list.
+        endpoints.MapMcp(Path).RequireAuthorization();
         return endpoints;
     }
 }
