@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -45,6 +46,16 @@ internal static class Assistant
         var result = await client.CallAsync(tool, arguments);
         Assert.That(result.IsError, Is.True, $"{tool} was expected to fail: {result.Text()}");
         return result.Text();
+    }
+
+    /// <summary>One JSON-RPC message POSTed as a client that is not the SDK's would, curl for one, accepting either answer form.</summary>
+    public static Task<HttpResponseMessage> PostJsonRpcAsync(this HttpClient user, string message, string? protocolVersion = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new StringContent(message, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+        if (protocolVersion is not null)
+            request.Headers.Add("MCP-Protocol-Version", protocolVersion);
+        return user.SendAsync(request);
     }
 
     public static string Text(this CallToolResult result) => string.Join("\n", result.Content.OfType<TextContentBlock>().Select(t => t.Text));

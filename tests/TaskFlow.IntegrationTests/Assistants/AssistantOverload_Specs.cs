@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Tasks;
@@ -47,14 +46,8 @@ public sealed class When_tool_calls_arrive_beyond_the_apis_capacity
         Assert.That(listed.Titles(), Has.Count.EqualTo(answers.Count(a => a.StatusCode == HttpStatusCode.OK)), "a task for each call taken on, none for a refused one");
     }
 
-    private static Task<HttpResponseMessage> CreateAsync(HttpClient user, string title)
+    private static Task<HttpResponseMessage> CreateAsync(HttpClient user, string title) => user.PostJsonRpcAsync(JsonSerializer.Serialize(new
     {
-        var call = JsonSerializer.Serialize(new
-        {
-            jsonrpc = "2.0", id = 1, method = "tools/call", @params = new { name = "create_task", arguments = new { title } },
-        });
-        var request = new HttpRequestMessage(HttpMethod.Post, Assistant.Path) { Content = new StringContent(call, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/json, text/event-stream");
-        return user.SendAsync(request);
-    }
+        jsonrpc = "2.0", id = 1, method = "tools/call", @params = new { name = "create_task", arguments = new { title } },
+    }));
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using TaskFlow.IntegrationTests.Infrastructure;
 using TaskFlow.IntegrationTests.Tasks;
@@ -63,17 +61,7 @@ public sealed class When_a_plain_JSON_RPC_client_calls : SignedInSpec
 
     private Task<HttpResponseMessage> PostAsync(object message) => PostAsync(JsonSerializer.Serialize(message));
 
-    private Task<HttpResponseMessage> PostAsync(string message)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, Assistant.Path)
-        {
-            Content = new StringContent(message, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        request.Headers.Add("MCP-Protocol-Version", ProtocolVersion);
-        return User.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string message) => User.PostJsonRpcAsync(message, ProtocolVersion);
 
     /// <summary>The JSON-RPC answer: the body itself when JSON, else the data of the event stream's message.</summary>
     private static async Task<JsonElement> ReadAnswerAsync(HttpResponseMessage response)
