@@ -66,7 +66,7 @@ public sealed class TaskTools(
 
     [McpServerTool(Name = "create_task", Title = "Create a task", OpenWorld = false)]
     [Description("Creates a task and answers it as stored (with its id and version). Only title is required. " +
-        "Dates and times without a zone are the user's profile zone. Example: {\"title\": \"Pay rent\", \"priority\": \"high\", " +
+        "Dates and times without a zone are read in the user's profile time zone. Example: {\"title\": \"Pay rent\", \"priority\": \"high\", " +
         "\"tags\": [\"home\"], \"due\": {\"dateTime\": \"2027-01-01T09:00\"}, \"reminders\": [\"1 day\"], \"recurrence\": \"monthly on the 1st\"}.")]
     public async Task<CallToolResult> CreateTask(
         [Description(TitleText)] string title,

@@ -20,7 +20,7 @@ public sealed class When_an_assistant_changes_tasks : SignedInSpec
         var created = await assistant.CallForAsync("create_task", new
         {
             title = "Pay rent", priority = "high", tags = new[] { "Home" },
-            due = new { dateTime = "2427-01-01T09:00", timeZone = "Europe/Berlin" }, reminders = new[] { "1 day" }, recurrence = "monthly",
+            due = new { dateTime = "2427-01-01T09:00", timeZone = "Europe/Berlin" }, reminders = new[] { "1 day" }, recurrence = "monthly on the 1st",
         });
         var id = created.Id();
 
