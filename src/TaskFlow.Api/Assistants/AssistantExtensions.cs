@@ -28,6 +28,7 @@ public static class AssistantExtensions
                 options.ServerInstructions = Instructions;
             })
             .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.Stateless)
+            .WithMessageFilters(filters => filters.AddIncomingFilter(UnreadableText.Refuse))
             .WithRequestFilters(filters => filters.AddCallToolFilter(ToolArguments.Check))
             .WithTools<TaskTools>();
         builder.Services.AddSingleton<ToolResults>();

@@ -46,16 +46,17 @@ public sealed class When_a_plain_JSON_RPC_client_calls : SignedInSpec
     }
 
     [Test]
-    public async Task Should_refuse_half_a_surrogate_pair_and_store_nothing()
+    public async Task Should_refuse_half_a_surrogate_pair_naming_where_it_is_and_store_nothing()
     {
-        // Written as JSON text: a serializer would have replaced the lone half with U+FFFD before it left. The SDK
-        // cannot read such arguments at all, so it answers a JSON-RPC error before any tool code runs.
+        // Written as JSON text: a serializer would have replaced the lone half with U+FFFD before it left.
         const string call = """
-            {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_task","arguments":{"title":"Half \ud800 a pair"}}}
+            {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"create_task","arguments":{"title":"Fine","tags":["ok","half \ud800"]}}}
             """;
         var answer = await ReadAnswerAsync(await PostAsync(call));
 
-        Assert.That(answer.TryGetProperty("error", out _), Is.True, answer.ToString());
+        Assert.That(answer.TryGetProperty("error", out var error), Is.True, answer.ToString());
+        Assert.That(error.GetProperty("code").GetInt32(), Is.EqualTo(-32602), "invalid params");
+        Assert.That(error.GetProperty("message").GetString(), Does.StartWith("arguments.tags[1]: Must not contain"));
         Assert.That((await User.GetJsonAsync(TaskApi.Tasks)).Titles(), Is.Empty);
     }
 
