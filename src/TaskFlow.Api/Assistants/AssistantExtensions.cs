@@ -15,7 +15,8 @@ public static class AssistantExtensions
     private const string Instructions =
         "TaskFlow keeps the signed-in user's tasks: title, description, priority, tags, a due date in a time zone, " +
         "reminders before the due time and a repeat rule. Dates and times without a zone are read in the user's profile " +
-        "time zone. Find tasks with list_tasks (search words, filters), read one with get_task, change one with " +
+        "time zone. Add a task the user described in words with quick_add (or create_task with the fields), find tasks with " +
+        "list_tasks (search words, filters), read one with get_task, change one with " +
         "update_task (a full replacement: send every field to keep and the version get_task gave), complete_task, " +
         "reopen_task or delete_task. Every change is recorded in the task's history and shown live in the user's web page.";
 

@@ -85,6 +85,23 @@ public sealed class TaskTools(
         return results.From(await Tasks.CreateTask.Handle(request, rest.User, db, publish, clock, rest.Response, cancellationToken), "the new task");
     }
 
+    [McpServerTool(Name = "quick_add", Title = "Add a task from the user's words", OpenWorld = false)]
+    [Description("Creates a task from one line as the user said it, read in the user's time zone, e.g. \"Pay rent every month on the 1st at 9am " +
+        "!high #home remind me 1 day before\". Understands dates (today, tomorrow 5pm, next fri, on 4 Jan, in 3 days, at 9am), repeats " +
+        "(daily, weekdays, every monday, every 2 weeks, every month on the 1st), priorities (!high, p1), tags (#home) and reminders " +
+        "(remind me 1 day before); every other word stays in the title. Call with dryRun = true first when unsure: it answers the title and " +
+        "each part understood, with its meaning, and creates nothing. Prefer create_task when you already hold the fields.")]
+    public async Task<CallToolResult> QuickAdd(
+        [Description("The task in words, up to 1000 characters.")] string text,
+        [Description("true: only answer what would be created; false (default): create it.")] bool? dryRun = null,
+        CancellationToken cancellationToken = default)
+    {
+        var rest = Rest();
+        return results.From(
+            await QuickAddTask.Handle(new QuickAddRequest(text), Text(dryRun), rest.User, db, publish, clock, rest.Response, cancellationToken),
+            "the new task");
+    }
+
     [McpServerTool(Name = "update_task", Title = "Change a task", Idempotent = true, OpenWorld = false)]
     [Description("Replaces a task's fields with the ones given: a field left out is cleared (title excepted, which is required), " +
         "so read the task with get_task first and send back every field to keep, changed where wanted. version must be the version " +
