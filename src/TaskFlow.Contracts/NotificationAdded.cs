@@ -11,6 +11,9 @@ namespace TaskFlow.Contracts;
 /// occurrence.created (the next occurrence of a repeating series).</param>
 /// <param name="TaskVersion">The task's version after the change; none for a reminder.</param>
 /// <param name="ReminderId">For reminder.triggered, the reminder to snooze.</param>
+/// <param name="Origin">The client (a browser window's X-TaskFlow-Client) whose request made the change; null when the
+/// system made it (a reminder, an occurrence the recurrence consumer created) or the client sent none. Last and optional, so
+/// an announcement from a worker of an earlier version still reads.</param>
 [EntityName("taskflow.notifications.added")]
 public sealed record NotificationAdded(
     long Id,
@@ -21,4 +24,5 @@ public sealed record NotificationAdded(
     string Title,
     int? TaskVersion,
     Guid? ReminderId,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string? Origin = null);

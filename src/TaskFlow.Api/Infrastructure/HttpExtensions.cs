@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using TaskFlow.Api.Notifications;
 
 namespace TaskFlow.Api.Infrastructure;
 
@@ -50,6 +51,7 @@ public static class HttpExtensions
         app.UseAuthorization();
         app.Use(RequestCharset.RefuseUnknownCharset);
         app.Use(StorableRequest.RefuseUnstorableText);
+        app.Use(ClientHeader.RefuseMalformed);
         return app;
     }
 

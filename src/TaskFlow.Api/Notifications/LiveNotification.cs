@@ -9,6 +9,8 @@ namespace TaskFlow.Api.Notifications;
 /// occurrence.created (the next occurrence of a repeating series).</param>
 /// <param name="Version">The task's version after the change; a client holding this version or a later one has nothing to re-read.</param>
 /// <param name="ReminderId">For reminder.triggered, the reminder to snooze.</param>
+/// <param name="Origin">The X-TaskFlow-Client of the request that made the change: a window that finds its own id here
+/// made it itself. Null when the system did (reminders, occurrences of a series) or the client sent no such header.</param>
 public sealed record LiveNotification(
     long Id,
     Guid EventId,
@@ -18,14 +20,15 @@ public sealed record LiveNotification(
     int? Version,
     Guid? ReminderId,
     DateTimeOffset OccurredAt,
-    bool Read)
+    bool Read,
+    string? Origin)
 {
     /// <summary>The client method every notification is sent to.</summary>
     public const string Method = "notification";
 
     public static LiveNotification From(NotificationAdded n) =>
-        new(n.Id, n.EventId, n.Kind, n.TaskId, n.Title, n.TaskVersion, n.ReminderId, n.OccurredAt, Read: false);
+        new(n.Id, n.EventId, n.Kind, n.TaskId, n.Title, n.TaskVersion, n.ReminderId, n.OccurredAt, Read: false, n.Origin);
 
     public static LiveNotification From(Notification n) =>
-        new(n.Id, n.EventId, n.Kind, n.TaskId, n.Title, n.TaskVersion, n.ReminderId, n.OccurredAt, n.ReadAt is not null);
+        new(n.Id, n.EventId, n.Kind, n.TaskId, n.Title, n.TaskVersion, n.ReminderId, n.OccurredAt, n.ReadAt is not null, n.Origin);
 }

@@ -1,5 +1,8 @@
+using System.ComponentModel;
 using System.Data;
 using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using TaskFlow.Components.Notifications;
 
 namespace TaskFlow.Api.Notifications;
 
@@ -8,6 +11,12 @@ public static class NotificationEndpoints
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+
+    private const string ClientDescription =
+        "This browser window's own id (up to 64 letters, digits, '-' or '_'), sent on every request: the changes it makes " +
+        "carry it as their notifications' origin, and unreadCount here leaves out the unread ones whose origin it is, so a " +
+        "window's bell does not count what its user just did there. Not a credential and not security-relevant: it only " +
+        "decides whose bell counts a change. Without it, every unread notification counts.";
 
     public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder endpoints)
     {
@@ -20,7 +29,9 @@ public static class NotificationEndpoints
     }
 
     public static async Task<Results<Ok<NotificationPage>, ValidationProblem>> List(
-        string? limit, string? cursor, string? after, ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
+        string? limit, string? cursor, string? after,
+        [FromHeader(Name = ChangeOrigin.RequestHeader), Description(ClientDescription)] string? client,
+        ClaimsPrincipal principal, TaskFlowDbContext db, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var take = PageSize.Parse(limit, DefaultLimit, MaxLimit, errors);
@@ -51,7 +62,10 @@ public static class NotificationEndpoints
         // as unread on the page but not in the count.
         await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var mine = db.Notifications.Where(n => n.OwnerId == ownerId);
-        var unread = await mine.CountAsync(n => n.ReadAt == null, cancellationToken);
+        var counted = mine.Where(n => n.ReadAt == null);
+        if (client is not null)
+            counted = counted.Where(n => n.Origin == null || n.Origin != client);
+        var unread = await counted.CountAsync(cancellationToken);
 
         if (since is { } last)
         {

@@ -1,9 +1,11 @@
 using MassTransit;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using TaskFlow.Components.Data;
+using TaskFlow.Components.Notifications;
 using TaskFlow.Contracts;
 using TaskFlow.Messaging.Outbox;
 using TaskFlow.Messaging.Scheduling;
@@ -65,10 +67,14 @@ public static class BusExtensions
             {
                 rabbit.Connect(broker);
                 rabbit.UseMessageScheduler(SchedulerAddress);
+                if (role == BusRole.Api)
+                    rabbit.ConfigurePublish(publish => publish.UseFilter(new ChangeOriginFilter(context.GetRequiredService<IHttpContextAccessor>())));
                 rabbit.ConfigureEndpoints(context);
             });
         });
 
+        if (role == BusRole.Api)
+            builder.Services.AddHttpContextAccessor();
         if (role == BusRole.Worker)
             builder.Services.AddHealthChecks().AddCheck<ConsumingHealthCheck>("rabbitmq-consuming", tags: ["ready"]);
 

@@ -45,8 +45,9 @@ public sealed class TaskFlowDbContext(DbContextOptions<TaskFlowDbContext> option
             notification.HasIndex(n => n.EventId).IsUnique().HasDatabaseName("ux_notifications_event");
             notification.HasOne<User>().WithMany().HasForeignKey(n => n.OwnerId).OnDelete(DeleteBehavior.Cascade);
             notification.HasIndex(n => new { n.OwnerId, n.Id }, "ix_notifications_owner").HasDatabaseName("ix_notifications_owner");
+            // The origin rides along, so a window's unread count (ChangeOrigin) is still read from the index alone.
             notification.HasIndex(n => new { n.OwnerId, n.Id }, "ix_notifications_owner_unread").HasDatabaseName("ix_notifications_owner_unread")
-                .HasFilter("read_at IS NULL");
+                .HasFilter("read_at IS NULL").IncludeProperties(n => n.Origin);
         });
         modelBuilder.Entity<NotificationPreferences>(preferences =>
         {

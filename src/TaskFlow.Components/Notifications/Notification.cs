@@ -13,6 +13,9 @@ public sealed class Notification
     public Guid? ReminderId { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
 
+    /// <summary>The client whose request made the change (<see cref="ChangeOrigin"/>); null for the system's.</summary>
+    public string? Origin { get; init; }
+
     /// <summary>When the worker stored it (its transaction's start).</summary>
     public DateTimeOffset StoredAt { get; init; }
     public DateTimeOffset? ReadAt { get; set; }

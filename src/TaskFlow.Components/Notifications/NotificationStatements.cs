@@ -32,12 +32,12 @@ public static class NotificationStatements
                                      {events.Select(e => e.Kind).ToArray()}, {events.Select(e => e.TaskId).ToArray()},
                                      {events.Select(e => e.Title).ToArray()}, {events.Select(e => e.TaskVersion).ToArray()},
                                      {events.Select(e => e.ReminderId).ToArray()}, {events.Select(e => e.OccurredAt.ToUniversalTime()).ToArray()},
-                                     {events.Select(e => e.ReminderToken).ToArray()})
-                    WITH ORDINALITY AS i (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, reminder_token, n)
+                                     {events.Select(e => e.ReminderToken).ToArray()}, {events.Select(e => e.Origin).ToArray()})
+                    WITH ORDINALITY AS i (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, reminder_token, origin, n)
             ),
             stored AS (
-                INSERT INTO notifications (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at)
-                SELECT i.owner_id, i.event_id, i.kind, i.task_id, i.title, i.task_version, i.reminder_id, i.occurred_at
+                INSERT INTO notifications (owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, origin)
+                SELECT i.owner_id, i.event_id, i.kind, i.task_id, i.title, i.task_version, i.reminder_id, i.occurred_at, i.origin
                 FROM incoming i
                 WHERE EXISTS (SELECT 1 FROM users WHERE id = i.owner_id)
                   -- A fired reminder only while its token is the reminder's, due or fired with: any other is an event
@@ -47,15 +47,15 @@ public static class NotificationStatements
                       WHERE r.correlation_id = i.reminder_id AND i.reminder_token IN (r.due_token_id, r.fired_token_id)))
                 ORDER BY i.n
                 ON CONFLICT (event_id) DO NOTHING
-                RETURNING id, owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at
+                RETURNING id, owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, origin
             ),
             -- The statement's snapshot predates its insert: these are the ones stored by an earlier delivery.
             pushed_again AS (
-                SELECT id, owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at
+                SELECT id, owner_id, event_id, kind, task_id, title, task_version, reminder_id, occurred_at, origin
                 FROM notifications WHERE event_id = ANY({again})
             ),
             known AS (SELECT * FROM stored UNION ALL SELECT * FROM pushed_again)
-            SELECT s.id, s.owner_id, s.event_id, s.kind, s.task_id, s.title, s.task_version, s.reminder_id, s.occurred_at,
+            SELECT s.id, s.owner_id, s.event_id, s.kind, s.task_id, s.title, s.task_version, s.reminder_id, s.occurred_at, s.origin,
                    u.time_zone, p.live_kinds, p.quiet_start, p.quiet_end
             FROM known s
             JOIN users u ON u.id = s.owner_id

@@ -62,7 +62,7 @@ public sealed class NotificationStore(TaskFlowDbContext db, TimeProvider clock) 
         var now = clock.GetUtcNow();
         var pushes = stored
             .Where(s => s.PushesLive(now))
-            .Select(s => new NotificationAdded(s.Id, s.EventId, s.OwnerId, s.Kind, s.TaskId, s.Title, s.TaskVersion, s.ReminderId, s.OccurredAt))
+            .Select(s => new NotificationAdded(s.Id, s.EventId, s.OwnerId, s.Kind, s.TaskId, s.Title, s.TaskVersion, s.ReminderId, s.OccurredAt, s.Origin))
             .ToList();
         if (pushes.Count > 0)
             await batch.Publish(new NotificationsAdded(pushes), batch.CancellationToken);

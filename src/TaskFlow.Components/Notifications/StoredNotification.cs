@@ -9,7 +9,7 @@ namespace TaskFlow.Components.Notifications;
 /// </summary>
 internal sealed record StoredNotification(
     long Id, Guid OwnerId, Guid EventId, string Kind, Guid TaskId, string Title, int? TaskVersion, Guid? ReminderId, DateTimeOffset OccurredAt,
-    string TimeZone, string[]? LiveKinds, TimeOnly? QuietStart, TimeOnly? QuietEnd)
+    string? Origin, string TimeZone, string[]? LiveKinds, TimeOnly? QuietStart, TimeOnly? QuietEnd)
 {
     public bool PushesLive(DateTimeOffset now)
     {

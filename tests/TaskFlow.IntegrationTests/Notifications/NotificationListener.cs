@@ -17,7 +17,8 @@ internal sealed class NotificationListener : IAsyncDisposable
         this.connection = connection;
         connection.On<JsonElement>("notification", n => received.Enqueue(new Received(
             n.GetProperty("id").GetInt64(), n.GetProperty("taskId").GetGuid(), n.GetProperty("kind").GetString()!, n.GetProperty("title").GetString()!,
-            n.GetProperty("occurredAt").GetDateTimeOffset(), DateTimeOffset.UtcNow)));
+            n.GetProperty("occurredAt").GetDateTimeOffset(), DateTimeOffset.UtcNow,
+            n.TryGetProperty("origin", out var origin) ? origin.GetString() : null)));
     }
 
     public IReadOnlyList<Received> All => received.ToList();
@@ -86,4 +87,5 @@ internal sealed class NotificationListener : IAsyncDisposable
     public async ValueTask DisposeAsync() => await connection.DisposeAsync();
 }
 
-internal sealed record Received(long Id, Guid TaskId, string Kind, string Title, DateTimeOffset OccurredAt, DateTimeOffset ArrivedAt);
+/// <param name="Origin">The browser window whose change it tells of; null for the system's or a client's without one.</param>
+internal sealed record Received(long Id, Guid TaskId, string Kind, string Title, DateTimeOffset OccurredAt, DateTimeOffset ArrivedAt, string? Origin);
