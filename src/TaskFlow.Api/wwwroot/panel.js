@@ -18,9 +18,11 @@ export function wirePanel() {
   $("close-panel").addEventListener("click", () => $("panel").close());
   $("panel").addEventListener("close", () => {
     clearTimeout(retryTimer);
-    const opener = open?.opener;
+    const closed = open;
     open = null;
-    if (opener?.isConnected) opener.focus();
+    // Back where the person was: the task's title, redrawn meanwhile perhaps, or the list's heading once it is gone.
+    const title = closed?.opener?.isConnected ? closed.opener : document.querySelector(`.task[data-id="${closed?.id}"] [data-role="open"]`);
+    (title ?? $("tasks-heading")).focus();
   });
 }
 

@@ -26,6 +26,7 @@ public sealed class When_someone_types_a_task_into_quick_add : BrowserSpec
         await Assertions.Expect(preview.Locator(".chip").Filter(new() { HasText = "9am" }).First).ToBeVisibleAsync();
         await Assertions.Expect(Chip(page, "reminder")).ToContainTextAsync("1 day");
         await ScreenshotAsync(page, "preview");
+        Assert.That(await TaskPage.SeriousAccessibilityProblemsAsync(page), Is.Empty, "axe-core on the preview");
         Assert.That(await TaskPage.ListAsync(page), Is.Empty, "the preview creates nothing");
 
         await box.PressAsync("Enter");

@@ -30,12 +30,15 @@ public sealed class When_someone_opens_a_task : BrowserSpec
         var next = panel.GetByRole(AriaRole.Region, new() { Name = "Next dates" }).Locator("li");
         await Assertions.Expect(next).ToHaveTextAsync([.. Enumerable.Range(1, 5).Select(w => firstDue.AddDays(7 * w).ToString("MMM d, yyyy', 9:00 AM'", English))]);
         await ScreenshotAsync(page, "panel");
+        Assert.That(await TaskPage.SeriousAccessibilityProblemsAsync(page), Is.Empty, "axe-core on the open panel");
 
         await api.CompleteAsync(id);
 
         await Assertions.Expect(entries.Locator(".history-what")).ToHaveTextAsync(["Created", "Priority changed to high", "Completed"]);
         await page.Keyboard.PressAsync("Escape");
         await Assertions.Expect(panel).ToBeHiddenAsync();
+        // Completed, the task left the list of open ones: the keyboard goes back to the list's heading.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tasks", Level = 1 })).ToBeFocusedAsync();
     }
 
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-US");

@@ -50,6 +50,7 @@ public sealed class When_tasks_fall_due_on_different_days : BrowserSpec
         await Assertions.Expect(days.Nth(3).Locator(".task-title")).ToHaveTextAsync(["Last of the week"]);
         await Assertions.Expect(days.Nth(1).GetByRole(AriaRole.List, new() { Name = $"Tomorrow · {Day(today.AddDays(1))}" })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "upcoming");
+        Assert.That(await TaskPage.SeriousAccessibilityProblemsAsync(page), Is.Empty, "axe-core on Upcoming");
 
         await View(page, "Overdue").ClickAsync();
         await Assertions.Expect(titles).ToHaveTextAsync(["Return library books", "Water the garden"]);
