@@ -75,7 +75,7 @@ export function reloadSoon(delay = 25) {
 }
 
 let shown = { filtered: false, none: false };
-export function renderTasks(how = shown) {
+function renderTasks(how = shown) {
   shown = how;
   const list = $("task-list");
   const focusedId = document.activeElement?.closest?.(".task")?.dataset.id;
