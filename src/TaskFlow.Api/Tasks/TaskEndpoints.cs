@@ -11,6 +11,8 @@ public static class TaskEndpoints
         tasks.MapGet("/{id:guid}", GetTask.Handle).WithName(GetTask.RouteName)
             .WithSummary("Read one task; its ETag is its version");
         tasks.MapPost("/", CreateTask.Handle).WithSummary("Create a task");
+        tasks.MapPost("/quick", QuickAddTask.Handle)
+            .WithSummary("Create a task from one line such as \"Pay rent every month on the 1st at 9am !high #home\"; dryRun=true previews it");
         tasks.MapPut("/{id:guid}", UpdateTask.Handle)
             .WithSummary("Replace a task's fields; If-Match (or \"version\") must name the version you read");
         tasks.MapPost("/{id:guid}/complete", ChangeTaskStatus.Complete).WithSummary("Mark a task done");
