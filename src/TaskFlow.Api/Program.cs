@@ -1,4 +1,5 @@
 using TaskFlow.Api.Accounts;
+using TaskFlow.Api.Assistants;
 using TaskFlow.Api.Audit;
 using TaskFlow.Api.Notifications;
 using TaskFlow.Api.Series;
@@ -18,6 +19,7 @@ builder.AddTaskFlowHttp();
 builder.AddTaskFlowOverload();
 builder.AddTaskFlowAuth();
 builder.AddTaskFlowLiveNotifications();
+builder.AddTaskFlowAssistants();
 
 var app = builder.Build();
 
@@ -34,5 +36,6 @@ app.MapSeries();
 app.MapAudit();
 app.MapNotifications();
 app.MapTaskFlowLiveNotifications();
+app.MapTaskFlowAssistants();
 
 app.Run();

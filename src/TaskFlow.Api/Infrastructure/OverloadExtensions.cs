@@ -54,7 +54,8 @@ public static class OverloadExtensions
 
     private static string? Kind(HttpContext http)
     {
-        if (!http.Request.Path.StartsWithSegments("/api"))
+        // An assistant's tool call does what the REST call it stands for does, and counts as a write (it may be one).
+        if (!http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments(Assistants.AssistantExtensions.Path))
             return null;
         var method = http.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
