@@ -37,17 +37,33 @@ export const session = {
   },
 };
 
+const CLIENT_KEY = "taskflow.client";
+
+/**
+ * This tab's id, sent with every request as X-TaskFlow-Client: the server tags the notifications a request causes with
+ * it, so this tab's bell leaves out what the person here just did while other tabs and devices count it. sessionStorage
+ * keeps it across a reload of the tab and gives a new tab (or a duplicated one) its own.
+ */
+export const clientId = (() => {
+  let id = sessionStorage.getItem(CLIENT_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    sessionStorage.setItem(CLIENT_KEY, id);
+  }
+  return id;
+})();
+
 let onUnauthorized = () => {};
 export function whenSignedOut(handler) {
   onUnauthorized = handler;
 }
 
-export async function call(method, path, { body, ifMatch, query } = {}) {
+export async function call(method, path, { body, ifMatch, query, signal } = {}) {
   const url = new URL(`/api/v1${path}`, location.origin);
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", "X-TaskFlow-Client": clientId };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -55,8 +71,9 @@ export async function call(method, path, { body, ifMatch, query } = {}) {
 
   let response;
   try {
-    response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
+    response = await fetch(url, { method, headers, signal, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ApiError(0, { title: "The server cannot be reached. Check your connection and try again." });
   }
   if (response.status === 401 && token) onUnauthorized();
@@ -80,6 +97,10 @@ export const api = {
   complete: (id, version) => call("POST", `/tasks/${id}/complete`, { ifMatch: version }),
   reopen: (id, version) => call("POST", `/tasks/${id}/reopen`, { ifMatch: version }),
   deleteTask: (id, version) => call("DELETE", `/tasks/${id}`, { ifMatch: version }),
+  quickAdd: (text) => call("POST", "/tasks/quick", { body: { text } }),
+  quickPreview: (text, signal) => call("POST", "/tasks/quick", { body: { text }, query: { dryRun: "true" }, signal }),
+  history: (id) => call("GET", `/tasks/${id}/history`, { query: { limit: 200 } }),
+  occurrences: (id, count) => call("GET", `/tasks/${id}/occurrences`, { query: { count } }),
   snooze: (taskId, reminderId, minutes) => call("POST", `/tasks/${taskId}/reminders/${reminderId}/snooze`, { body: { minutes } }),
 
   inbox: (query) => call("GET", "/notifications", { query }),

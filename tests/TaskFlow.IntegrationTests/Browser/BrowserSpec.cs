@@ -42,6 +42,19 @@ public abstract class BrowserSpec
         return page;
     }
 
+    /// <summary>
+    /// A new person signed up in an en-US browser on UTC who lives in <paramref name="zone"/>: the page must show their
+    /// days and times, not the browser's.
+    /// </summary>
+    protected async Task<IPage> SignedUpLivingInAsync(string zone)
+    {
+        var page = await NewPageAsync(await NewContextAsync(new() { TimezoneId = "UTC", Locale = "en-US" }));
+        await TaskPage.SignUpAsync(page);
+        if (zone != "UTC")
+            await TaskPage.ChooseZoneAsync(page, zone);
+        return page;
+    }
+
     protected static Task<string> ScreenshotAsync(IPage page, string name) => Screenshots.SaveAsync(page, name);
 
     [TearDown]
