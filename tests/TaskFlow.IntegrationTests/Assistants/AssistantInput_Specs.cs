@@ -27,7 +27,7 @@ public sealed class When_an_assistant_sends_invalid_input : SignedInSpec
     {
         await using var assistant = await Assistant.ConnectAsync(User);
 
-        var error = await assistant.CallForErrorAsync("create_task", new { priority = 3, tags = "home", due = new { dateTime = 9, zone = "UTC" }, due_date = "2027-01-01" });
+        var error = await assistant.CallForErrorAsync("create_task", new { priority = 3, tags = "home", due = new { dateTime = 9, zone = "UTC" }, due_date = "2427-01-01" });
 
         Assert.That(error, Does.Contain("- title: Is required."));
         Assert.That(error, Does.Contain("- priority: Must be a string or null."));
