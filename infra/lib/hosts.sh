@@ -168,6 +168,7 @@ print_banner() {
     Web page:                $API_URL/   (sign up there)
     API reference (Scalar):  $API_URL/scalar/v1
     OpenAPI document:        $API_URL/openapi/v1.json
+    MCP (AI assistants):     $API_URL/mcp   (bearer token; README, "Connect an AI assistant")
     API health:              $API_URL/health/live   $API_URL/health/ready
     Worker health:           $WORKER_URL/health/live   $WORKER_URL/health/ready
     RabbitMQ console:        $RABBIT_UI_URL   (login: taskflow / taskflow)
